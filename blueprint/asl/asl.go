@@ -1,0 +1,267 @@
+package asl
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// State types.
+const (
+	Task     = "Task"
+	Parallel = "Parallel"
+	Choice   = "Choice"
+	Pass     = "Pass"
+	Wait     = "Wait"
+	Succeed  = "Succeed"
+	Fail     = "Fail"
+	Map      = "Map"
+)
+
+// Error names defined by the service.
+const (
+	ErrAll              = "States.ALL"
+	ErrTaskFailed       = "States.TaskFailed"
+	ErrTimeout          = "States.Timeout"
+	ErrNoChoiceMatched  = "States.NoChoiceMatched"
+	ErrRuntime          = "States.Runtime"
+	ErrBranchFailed     = "States.BranchFailed"
+	ErrIntrinsicFailure = "States.IntrinsicFailure"
+)
+
+// StateMachine is a whole definition, or a branch of a Parallel/Map.
+type StateMachine struct {
+	Comment        string            `json:"Comment,omitempty"`
+	StartAt        string            `json:"StartAt"`
+	States         map[string]*State `json:"States"`
+	TimeoutSeconds int               `json:"TimeoutSeconds,omitempty"`
+	Version        string            `json:"Version,omitempty"`
+	// ProcessorConfig only appears on Map ItemProcessor definitions.
+	ProcessorConfig map[string]any `json:"ProcessorConfig,omitempty"`
+}
+
+// State is any ASL state; only the fields of its Type are set.
+type State struct {
+	Type    string `json:"Type"`
+	Comment string `json:"Comment,omitempty"`
+
+	Next string `json:"Next,omitempty"`
+	End  bool   `json:"End,omitempty"`
+
+	InputPath      *string         `json:"InputPath,omitempty"`
+	OutputPath     *string         `json:"OutputPath,omitempty"`
+	ResultPath     *NullableString `json:"ResultPath,omitempty"`
+	Parameters     any             `json:"Parameters,omitempty"`
+	ResultSelector any             `json:"ResultSelector,omitempty"`
+	Result         any             `json:"Result,omitempty"`
+
+	// Task
+	Resource             string `json:"Resource,omitempty"`
+	TimeoutSeconds       int    `json:"TimeoutSeconds,omitempty"`
+	TimeoutSecondsPath   string `json:"TimeoutSecondsPath,omitempty"`
+	HeartbeatSeconds     int    `json:"HeartbeatSeconds,omitempty"`
+	HeartbeatSecondsPath string `json:"HeartbeatSecondsPath,omitempty"`
+
+	Retry []Retrier `json:"Retry,omitempty"`
+	Catch []Catcher `json:"Catch,omitempty"`
+
+	// Parallel
+	Branches []*StateMachine `json:"Branches,omitempty"`
+
+	// Choice
+	Choices []*ChoiceRule `json:"Choices,omitempty"`
+	Default string        `json:"Default,omitempty"`
+
+	// Wait
+	Seconds       *int   `json:"Seconds,omitempty"`
+	SecondsPath   string `json:"SecondsPath,omitempty"`
+	Timestamp     string `json:"Timestamp,omitempty"`
+	TimestampPath string `json:"TimestampPath,omitempty"`
+
+	// Fail
+	Error     string `json:"Error,omitempty"`
+	ErrorPath string `json:"ErrorPath,omitempty"`
+	Cause     string `json:"Cause,omitempty"`
+	CausePath string `json:"CausePath,omitempty"`
+
+	// Map
+	ItemsPath      string        `json:"ItemsPath,omitempty"`
+	ItemSelector   any           `json:"ItemSelector,omitempty"`
+	ItemProcessor  *StateMachine `json:"ItemProcessor,omitempty"`
+	Iterator       *StateMachine `json:"Iterator,omitempty"`
+	MaxConcurrency int           `json:"MaxConcurrency,omitempty"`
+}
+
+// NullableString is a ResultPath, which may be JSON null (discard the result).
+type NullableString struct {
+	Null  bool
+	Value string
+}
+
+// Path returns a ResultPath set to p.
+func Path(p string) *NullableString { return &NullableString{Value: p} }
+
+// Discard returns a ResultPath of null.
+func Discard() *NullableString { return &NullableString{Null: true} }
+
+func (n NullableString) MarshalJSON() ([]byte, error) {
+	if n.Null {
+		return []byte("null"), nil
+	}
+	return json.Marshal(n.Value)
+}
+
+func (n *NullableString) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+		*n = NullableString{Null: true}
+		return nil
+	}
+	n.Null = false
+	return json.Unmarshal(b, &n.Value)
+}
+
+// Str is a helper for optional string fields.
+func Str(s string) *string { return &s }
+
+// Retrier is one entry of a Retry list.
+type Retrier struct {
+	ErrorEquals     []string `json:"ErrorEquals"`
+	IntervalSeconds *int     `json:"IntervalSeconds,omitempty"`
+	MaxAttempts     *int     `json:"MaxAttempts,omitempty"`
+	BackoffRate     *float64 `json:"BackoffRate,omitempty"`
+	MaxDelaySeconds *int     `json:"MaxDelaySeconds,omitempty"`
+	JitterStrategy  string   `json:"JitterStrategy,omitempty"`
+}
+
+// Catcher is one entry of a Catch list.
+type Catcher struct {
+	ErrorEquals []string        `json:"ErrorEquals"`
+	Next        string          `json:"Next"`
+	ResultPath  *NullableString `json:"ResultPath,omitempty"`
+}
+
+// ChoiceRule is a Choice rule or a nested boolean expression. Comparison
+// holds the one comparison operator and its operand, e.g.
+// {"StringEquals": "x"}; it is flattened into the rule when marshalled.
+type ChoiceRule struct {
+	Variable   string         `json:"-"`
+	Comparison map[string]any `json:"-"`
+	And        []*ChoiceRule  `json:"-"`
+	Or         []*ChoiceRule  `json:"-"`
+	Not        *ChoiceRule    `json:"-"`
+	Next       string         `json:"-"`
+	Comment    string         `json:"-"`
+}
+
+// MarshalJSON flattens the rule into ASL's shape, with sorted keys.
+func (r ChoiceRule) MarshalJSON() ([]byte, error) {
+	m := map[string]any{}
+	if r.Variable != "" {
+		m["Variable"] = r.Variable
+	}
+	for k, v := range r.Comparison {
+		m[k] = v
+	}
+	if r.And != nil {
+		m["And"] = r.And
+	}
+	if r.Or != nil {
+		m["Or"] = r.Or
+	}
+	if r.Not != nil {
+		m["Not"] = r.Not
+	}
+	if r.Next != "" {
+		m["Next"] = r.Next
+	}
+	if r.Comment != "" {
+		m["Comment"] = r.Comment
+	}
+	return json.Marshal(m)
+}
+
+// UnmarshalJSON reads ASL's flattened shape.
+func (r *ChoiceRule) UnmarshalJSON(b []byte) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	*r = ChoiceRule{}
+	for k, v := range m {
+		var err error
+		switch k {
+		case "Variable":
+			err = json.Unmarshal(v, &r.Variable)
+		case "Next":
+			err = json.Unmarshal(v, &r.Next)
+		case "Comment":
+			err = json.Unmarshal(v, &r.Comment)
+		case "And":
+			err = json.Unmarshal(v, &r.And)
+		case "Or":
+			err = json.Unmarshal(v, &r.Or)
+		case "Not":
+			r.Not = &ChoiceRule{}
+			err = json.Unmarshal(v, r.Not)
+		default:
+			var val any
+			err = json.Unmarshal(v, &val)
+			if r.Comparison == nil {
+				r.Comparison = map[string]any{}
+			}
+			r.Comparison[k] = val
+		}
+		if err != nil {
+			return fmt.Errorf("choice rule field %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// Marshal renders the definition as indented JSON with map keys sorted, so
+// the same machine always gives the same bytes.
+func (sm *StateMachine) Marshal() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(sm); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// Parse reads a definition.
+func Parse(b []byte) (*StateMachine, error) {
+	var sm StateMachine
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&sm); err != nil {
+		return nil, err
+	}
+	return &sm, nil
+}
+
+// Walk calls fn for every state, nested ones included, in name order per
+// level so walks are deterministic.
+func (sm *StateMachine) Walk(fn func(name string, s *State)) {
+	names := make([]string, 0, len(sm.States))
+	for n := range sm.States {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		s := sm.States[n]
+		fn(n, s)
+		for _, b := range s.Branches {
+			b.Walk(fn)
+		}
+		if s.ItemProcessor != nil {
+			s.ItemProcessor.Walk(fn)
+		}
+		if s.Iterator != nil {
+			s.Iterator.Walk(fn)
+		}
+	}
+}

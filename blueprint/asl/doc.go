@@ -1,0 +1,2 @@
+// Package asl is the Amazon States Language data model the planner writes and the executor and graph read.
+package asl

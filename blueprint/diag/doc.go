@@ -1,0 +1,2 @@
+// Package diag holds the one diagnostic type every user-facing error is reported as.
+package diag
