@@ -265,3 +265,39 @@ func (sm *StateMachine) Walk(fn func(name string, s *State)) {
 		}
 	}
 }
+
+// UnmarshalJSON keeps "ResultPath": null, which encoding/json would turn
+// into a nil pointer (indistinguishable from an absent ResultPath).
+func (s *State) UnmarshalJSON(b []byte) error {
+	type plain State
+	if err := json.Unmarshal(b, (*plain)(s)); err != nil {
+		return err
+	}
+	if s.ResultPath == nil && nullResultPath(b) {
+		s.ResultPath = Discard()
+	}
+	return nil
+}
+
+// UnmarshalJSON keeps a catcher's "ResultPath": null, as State does.
+func (c *Catcher) UnmarshalJSON(b []byte) error {
+	type plain Catcher
+	if err := json.Unmarshal(b, (*plain)(c)); err != nil {
+		return err
+	}
+	if c.ResultPath == nil && nullResultPath(b) {
+		c.ResultPath = Discard()
+	}
+	return nil
+}
+
+// nullResultPath reports whether the object b sets "ResultPath" to null.
+func nullResultPath(b []byte) bool {
+	if !bytes.Contains(b, []byte(`"ResultPath"`)) {
+		return false
+	}
+	var probe struct {
+		ResultPath json.RawMessage `json:"ResultPath"`
+	}
+	return json.Unmarshal(b, &probe) == nil && bytes.Equal(bytes.TrimSpace(probe.ResultPath), []byte("null"))
+}

@@ -6,31 +6,34 @@ import (
 	"strings"
 )
 
-// Suggest returns the candidate closest to got, by edit distance of at most 2
-// or a shared prefix, or "" when none is close enough.
+// Suggest returns the candidate closest to got, or "" when none is close
+// enough. Close means an edit distance of at most 2 to the whole name, to
+// its first word ("lamda" → "lambda_function") or to its prefix of the same
+// length; ties go to the alphabetically first candidate.
 func Suggest(got string, candidates []string) string {
-	best, bestDist := "", 3
 	lg := strings.ToLower(got)
+	if lg == "" {
+		return ""
+	}
 	sorted := append([]string(nil), candidates...)
 	sort.Strings(sorted)
+	best, bestDist := "", 3
 	for _, c := range sorted {
-		d := Distance(lg, strings.ToLower(c))
+		lc := strings.ToLower(c)
+		d := Distance(lg, lc)
+		if len(lg) >= 4 {
+			if w, _, ok := strings.Cut(lc, "_"); ok && len(w) >= 4 {
+				d = min(d, Distance(lg, w)+1)
+			}
+			if len(lc) > len(lg) {
+				d = min(d, Distance(lg, lc[:len(lg)])+1)
+			}
+		}
 		if d < bestDist {
 			best, bestDist = c, d
 		}
 	}
-	if best != "" {
-		return best
-	}
-	if len(lg) >= 3 {
-		for _, c := range sorted {
-			lc := strings.ToLower(c)
-			if strings.HasPrefix(lc, lg) || strings.HasPrefix(lg, lc) {
-				return c
-			}
-		}
-	}
-	return ""
+	return best
 }
 
 // DidYouMean formats a suggestion hint, or "" when there is none.
