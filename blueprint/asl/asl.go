@@ -232,6 +232,18 @@ func (sm *StateMachine) Marshal() ([]byte, error) {
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
+// MarshalCompact renders the definition on one line, as deployed: the
+// service limits a definition to 1 MB.
+func (sm *StateMachine) MarshalCompact() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(sm); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
 // Parse reads a definition.
 func Parse(b []byte) (*StateMachine, error) {
 	var sm StateMachine

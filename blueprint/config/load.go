@@ -1,0 +1,271 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/blueprint-dev/blueprint/blueprint/diag"
+	"github.com/blueprint-dev/blueprint/blueprint/render"
+)
+
+// MainFile is the mandatory config of a pipeline repo.
+const MainFile = "config.yaml"
+
+// ExtraDir holds one more stack per file.
+const ExtraDir = "configs"
+
+// LoadOptions say where the repo is and how to fill its templates.
+type LoadOptions struct {
+	RepoDir string
+	Stage   string
+	Vars    map[string]string
+	// Only, when set, selects the one config file to load (a repo path such
+	// as "configs/extra.yaml"), as --config does.
+	Only      string
+	LookupEnv func(string) (string, bool)
+}
+
+// Stack is one config file, rendered and decoded: one CloudFormation stack.
+type Stack struct {
+	// Name is the CloudFormation stack name.
+	Name     string
+	Source   *Source
+	Decoder  *Decoder
+	Pipeline *Pipeline
+	Context  render.Context
+	RepoDir  string
+	// Main is true for config.yaml.
+	Main bool
+}
+
+// Stage returns the stage the stack was rendered for.
+func (s *Stack) Stage() string { return s.str("stage") }
+
+// PipelineName returns the pipeline name of the template context.
+func (s *Stack) PipelineName() string { return s.str("pipeline_name") }
+
+// Var returns a context value as a string, "" when absent.
+func (s *Stack) Var(key string) string { return s.str(key) }
+
+func (s *Stack) str(key string) string {
+	if v, ok := s.Context[key]; ok && v != nil {
+		return fmt.Sprint(v)
+	}
+	return ""
+}
+
+// Load renders and decodes config.yaml and every configs/*.yaml. It returns
+// the stacks it could read and every problem found on the way.
+func Load(opts LoadOptions) ([]*Stack, diag.List) {
+	var diags diag.List
+	if opts.LookupEnv == nil {
+		opts.LookupEnv = os.LookupEnv
+	}
+	files, err := configFiles(opts.RepoDir)
+	if err != nil {
+		diags.Add(diag.Diagnostic{File: MainFile, Message: err.Error()})
+		return nil, diags
+	}
+	if opts.Only != "" {
+		only := filepath.ToSlash(filepath.Clean(opts.Only))
+		if filepath.IsAbs(opts.Only) {
+			if rel, err := filepath.Rel(opts.RepoDir, opts.Only); err == nil {
+				only = filepath.ToSlash(rel)
+			}
+		}
+		var keep []string
+		for _, f := range files {
+			if f == only {
+				keep = append(keep, f)
+			}
+		}
+		if keep == nil {
+			d := diag.Diagnostic{Message: fmt.Sprintf("--config %s: no such config; the configs of this repo are %s", opts.Only, strings.Join(files, ", "))}
+			if s := diag.Suggest(only, files); s != "" {
+				d.Hint = fmt.Sprintf("did you mean %q?", s)
+			}
+			diags.Add(d)
+			return nil, diags
+		}
+		files = keep
+	}
+
+	mainSrc, err := os.ReadFile(filepath.Join(opts.RepoDir, MainFile))
+	if err != nil {
+		diags.Add(diag.Diagnostic{File: MainFile, Message: "cannot read the mandatory config: " + cleanFSError(err)})
+		return nil, diags
+	}
+	mainName := literalName(mainSrc)
+	ctx, cd := render.BuildContext(render.ContextOptions{
+		LookupEnv: opts.LookupEnv, RepoDir: opts.RepoDir, Stage: opts.Stage, Vars: opts.Vars, PipelineName: mainName,
+	})
+	diags.Add(cd...)
+	if cd.HasErrors() {
+		return nil, diags
+	}
+	if strings.Contains(mainName, "{{") || mainName == "" {
+		// A templated name is rendered alone so pipeline_name can default to it.
+		if res, rd := render.Render(MainFile, []byte(mainName), ctx, opts.RepoDir, opts.LookupEnv); !rd.HasErrors() {
+			ctx["pipeline_name"] = strings.TrimSpace(string(res.Text))
+		}
+	}
+
+	var stacks []*Stack
+	names := map[string]string{}
+	for _, f := range files {
+		src := mainSrc
+		if f != MainFile {
+			if src, err = os.ReadFile(filepath.Join(opts.RepoDir, filepath.FromSlash(f))); err != nil {
+				diags.Add(diag.Diagnostic{File: f, Message: "cannot read: " + cleanFSError(err)})
+				continue
+			}
+		}
+		st, sd := loadOne(f, src, ctx, opts)
+		diags.Add(sd...)
+		if st == nil {
+			continue
+		}
+		if prev, dup := names[st.Name]; dup {
+			diags.Add(diag.Diagnostic{File: f, Message: fmt.Sprintf("stack name %q is already used by %s", st.Name, prev),
+				Hint: "rename one of the files: stack names come from the file names, with characters outside A-Z, a-z, 0-9 and - replaced by -"})
+			continue
+		}
+		names[st.Name] = f
+		stacks = append(stacks, st)
+	}
+	return stacks, diags
+}
+
+func loadOne(file string, src []byte, ctx render.Context, opts LoadOptions) (*Stack, diag.List) {
+	res, diags := render.Render(file, src, ctx, opts.RepoDir, opts.LookupEnv)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	source := NewSource(file, src, res.Text, res.LineMap)
+	var doc yaml.Node
+	if err := yaml.Unmarshal(res.Text, &doc); err != nil {
+		diags.Add(yamlSyntax(source, err))
+		return nil, diags
+	}
+	root := resolve(&doc)
+	d := NewDecoder(source)
+	if root == nil {
+		d.Diags.Add(diag.Diagnostic{File: file, Line: 1, Message: "the config is empty", Hint: "a config needs at least a name"})
+		return nil, append(diags, d.Diags...)
+	}
+	p := &Pipeline{}
+	d.Decode(root, p, "")
+	d.Check(p, "")
+	st := &Stack{Source: source, Decoder: d, Pipeline: p, Context: ctx, RepoDir: opts.RepoDir, Main: file == MainFile}
+	st.Name = StackName(st.PipelineName(), file)
+	return st, diags
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9-]+`)
+
+// StackName is the CloudFormation stack name of a config file: the pipeline
+// name, and for configs/*.yaml the file's base name after a dash.
+func StackName(pipelineName, file string) string {
+	name := pipelineName
+	if file != MainFile {
+		base := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+		name += "-" + base
+	}
+	return SafeName(name)
+}
+
+// SafeName replaces characters outside [A-Za-z0-9-] with "-".
+func SafeName(s string) string {
+	s = strings.Trim(unsafeName.ReplaceAllString(s, "-"), "-")
+	if s == "" {
+		return "pipeline"
+	}
+	return s
+}
+
+// configFiles lists config.yaml then configs/*.yaml and *.yml, sorted.
+func configFiles(repo string) ([]string, error) {
+	if _, err := os.Stat(filepath.Join(repo, MainFile)); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			abs, _ := filepath.Abs(repo)
+			return nil, fmt.Errorf("no %s in %s: a pipeline repo needs one (blueprint init DIR scaffolds a new repo)", MainFile, abs)
+		}
+		return nil, fmt.Errorf("cannot read: %s", cleanFSError(err))
+	}
+	files := []string{MainFile}
+	entries, err := os.ReadDir(filepath.Join(repo, ExtraDir))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("cannot list %s/: %s", ExtraDir, cleanFSError(err))
+	}
+	var extra []string
+	for _, e := range entries {
+		ext := filepath.Ext(e.Name())
+		if e.IsDir() || (ext != ".yaml" && ext != ".yml") {
+			continue
+		}
+		extra = append(extra, ExtraDir+"/"+e.Name())
+	}
+	sort.Strings(extra)
+	return append(files, extra...), nil
+}
+
+var nameLine = regexp.MustCompile(`(?m)^name\s*:\s*(.*?)\s*$`)
+
+// literalName finds the top-level name of a config before rendering, so
+// that pipeline_name can default to it.
+func literalName(src []byte) string {
+	m := nameLine.FindSubmatch(src)
+	if m == nil {
+		return ""
+	}
+	v := string(m[1])
+	if i := strings.Index(v, " #"); i >= 0 && !strings.Contains(v[:i], "{{") {
+		v = strings.TrimSpace(v[:i])
+	}
+	if uq, err := strconv.Unquote(v); err == nil {
+		return uq
+	}
+	return strings.Trim(v, "'")
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// yamlSyntax turns a yaml.v3 parse error into a diagnostic on the template line.
+func yamlSyntax(src *Source, err error) diag.Diagnostic {
+	msg := err.Error()
+	line := 0
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	d := diag.Diagnostic{File: src.Path, Message: "invalid YAML: " + msg}
+	if line > 0 {
+		d.Line = src.Pos(line, 0).Line
+		d.Source = src.SourceLine(line)
+	}
+	if strings.Contains(msg, "found character that cannot start any token") {
+		d.Hint = "YAML does not allow tabs for indentation; use spaces"
+	} else if strings.Contains(msg, "mapping values are not allowed") {
+		d.Hint = "a value containing \": \" must be quoted; in a template, {{ value|yaml }} quotes it"
+	}
+	return d
+}
+
+func cleanFSError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,129 @@
+package config
+
+import (
+	"gopkg.in/yaml.v3"
+)
+
+// Pipeline is the top level of a config file.
+type Pipeline struct {
+	Name        string     `yaml:"name" validate:"required"`
+	Comment     string     `yaml:"comment"`
+	Description string     `yaml:"description"`
+	Resources   []*Item    `yaml:"aws_resources"`
+	Groups      []*Group   `yaml:"groups" validate:"dive"`
+	Triggers    []*Item    `yaml:"triggers"`
+	Properties  Properties `yaml:"properties"`
+	Retry       *Retry     `yaml:"retry"`
+	Catch       *Catch     `yaml:"catch"`
+	// JobDir is where glue job YAMLs are looked up by bare name.
+	JobDir string `yaml:"jobdir"`
+}
+
+// Properties are pipeline-wide settings.
+type Properties struct {
+	Schedulers []*Scheduler `yaml:"schedulers" validate:"dive"`
+	// Timeout of the whole state machine, in seconds.
+	Timeout int `yaml:"timeout" validate:"omitempty,min=1,max=31536000"`
+	// SSMPrefix replaces "/dataall" in the published state machine ARN path.
+	SSMPrefix string `yaml:"ssm_prefix" validate:"omitempty,startswith=/"`
+}
+
+// DefaultTimeout is the state machine timeout when none is set, in seconds.
+const DefaultTimeout = 3600
+
+// Scheduler starts the state machine (or a trigger) on a schedule.
+type Scheduler struct {
+	Cron    string     `yaml:"cron" validate:"required"`
+	Payload any        `yaml:"payload"`
+	Node    *yaml.Node `yaml:"-" validate:"-"`
+}
+
+// DecodeNode keeps the node so payload problems can be placed.
+func (s *Scheduler) DecodeNode(d *Decoder, n *yaml.Node, path string) {
+	type plain Scheduler
+	d.Decode(n, (*plain)(s), path)
+	s.Node = n
+}
+
+// Group is a set of jobs run in parallel; groups run in sequence.
+type Group struct {
+	Name        string     `yaml:"name" validate:"required"`
+	Comment     string     `yaml:"comment"`
+	Description string     `yaml:"description"`
+	Jobs        []*Item    `yaml:"jobs"`
+	Node        *yaml.Node `yaml:"-" validate:"-"`
+	Path        string     `yaml:"-"`
+}
+
+// DecodeNode keeps the group's node and path for later diagnostics.
+func (g *Group) DecodeNode(d *Decoder, n *yaml.Node, path string) {
+	type plain Group
+	d.Decode(n, (*plain)(g), path)
+	g.Node, g.Path = n, path
+}
+
+// Retry is a retry policy as data.all writes it.
+type Retry struct {
+	ErrorEquals     []string `yaml:"error_equals" validate:"omitempty,min=1"`
+	IntervalSeconds *int     `yaml:"interval_seconds" validate:"omitempty,min=1,max=99999999"`
+	RetryAttempts   *int     `yaml:"retry_attempts" alias:"retry_attempt,max_attempts" validate:"omitempty,min=0,max=99999999"`
+	BackoffRate     *float64 `yaml:"backoff_rate" validate:"omitempty,min=1"`
+	MaxDelaySeconds *int     `yaml:"max_delay_seconds" validate:"omitempty,min=1,max=31622400"`
+}
+
+// Catch handles errors of the whole pipeline by running its own groups.
+type Catch struct {
+	ErrorEquals []string `yaml:"error_equals" validate:"omitempty,min=1"`
+	ResultPath  string   `yaml:"result_path"`
+	Groups      []*Group `yaml:"groups" validate:"dive"`
+}
+
+// Item is one resource, job or trigger. Its name and type are read here; the
+// rest is decoded by the engine of its type into Spec.
+type Item struct {
+	Name string
+	Type string
+	Node *yaml.Node `validate:"-"`
+	// Path is where the item sits: "groups[1].jobs[0]".
+	Path string
+	// Spec is the engine's decoded spec, set by validation.
+	Spec any `validate:"-"`
+	// Decoder of the file the item came from, for positions.
+	Decoder *Decoder `validate:"-"`
+}
+
+// DecodeNode reads name and type without judging the rest.
+func (it *Item) DecodeNode(d *Decoder, n *yaml.Node, path string) {
+	it.Node, it.Path, it.Decoder = n, path, d
+	if n.Kind != yaml.MappingNode {
+		d.Errorf(n, path, "must be a mapping with name, type and config; got %s", describe(n))
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		v := resolve(n.Content[i+1])
+		if v == nil || v.Kind != yaml.ScalarNode {
+			continue
+		}
+		switch n.Content[i].Value {
+		case "name":
+			it.Name = v.Value
+			d.Remember(join(path, "name"), v)
+		case "type":
+			it.Type = v.Value
+			d.Remember(join(path, "type"), v)
+		}
+	}
+}
+
+// Field returns the value node of a top-level key of the item, or nil.
+func (it *Item) Field(key string) *yaml.Node {
+	if it.Node == nil || it.Node.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(it.Node.Content); i += 2 {
+		if it.Node.Content[i].Value == key {
+			return resolve(it.Node.Content[i+1])
+		}
+	}
+	return nil
+}

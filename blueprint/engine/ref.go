@@ -1,0 +1,101 @@
+package engine
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Ref names a value that only exists at deploy time (an ARN, a generated
+// name). The plan writes it into the definition as a placeholder string;
+// synth replaces each placeholder with the CDK token of the resource it
+// built, and `blueprint graph` with a readable fake value.
+type Ref struct {
+	Kind string // an engine type ("lambda_function") or "aws" for pseudo parameters
+	Name string // the item name; for "aws": region, account, partition
+	Attr string // "arn", "name", …
+}
+
+// Pseudo parameters of the deploying account.
+var (
+	Region    = Ref{Kind: "aws", Name: "region"}
+	Account   = Ref{Kind: "aws", Name: "account"}
+	Partition = Ref{Kind: "aws", Name: "partition"}
+)
+
+// String is the placeholder written into the definition.
+func (r Ref) String() string {
+	return "${bp:" + r.Kind + ":" + escape(r.Name) + ":" + r.Attr + "}"
+}
+
+// escape percent-encodes every byte outside [A-Za-z0-9_.-] so any item
+// name fits between the placeholder's colons.
+func escape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-' {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
+}
+
+var placeholder = regexp.MustCompile(`\$\{bp:([^:}]*):([^:}]*):([^:}]*)\}`)
+
+// Refs returns the refs written in s, in order of appearance.
+func Refs(s string) []Ref {
+	var out []Ref
+	for _, m := range placeholder.FindAllStringSubmatch(s, -1) {
+		name, err := url.PathUnescape(m[2])
+		if err != nil {
+			name = m[2]
+		}
+		out = append(out, Ref{Kind: m[1], Name: name, Attr: m[3]})
+	}
+	return out
+}
+
+// ReplaceRefs replaces every placeholder in s by fn's value for it.
+func ReplaceRefs(s string, fn func(Ref) string) string {
+	return placeholder.ReplaceAllStringFunc(s, func(m string) string {
+		return fn(Refs(m)[0])
+	})
+}
+
+// ARN builds an ARN string for service and resource in the deploying
+// account and region, with placeholders for both.
+func ARN(service, resource string) string {
+	return "arn:" + Partition.String() + ":" + service + ":" + Region.String() + ":" + Account.String() + ":" + resource
+}
+
+// Readable renders a ref as a plausible literal, for graphs and offline
+// validation: arn:aws:lambda:eu-west-1:123456789012:function:MyLambda.
+func Readable(r Ref) string {
+	switch r.Kind {
+	case "aws":
+		switch r.Name {
+		case "region":
+			return "eu-west-1"
+		case "account":
+			return "123456789012"
+		case "partition":
+			return "aws"
+		}
+	}
+	name := strings.ReplaceAll(r.Name, " ", "-")
+	if r.Attr == "arn" {
+		return "arn:aws:" + serviceOf(r.Kind) + ":eu-west-1:123456789012:" + r.Kind + ":" + name
+	}
+	return name
+}
+
+func serviceOf(kind string) string {
+	if i := strings.IndexByte(kind, '_'); i > 0 {
+		return kind[:i]
+	}
+	return kind
+}

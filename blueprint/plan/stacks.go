@@ -1,0 +1,37 @@
+package plan
+
+import (
+	"github.com/blueprint-dev/blueprint/blueprint/config"
+	"github.com/blueprint-dev/blueprint/blueprint/diag"
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
+	"github.com/blueprint-dev/blueprint/blueprint/validate"
+)
+
+// Stack is one validated config with its planned state machine.
+type Stack struct {
+	Config  *config.Stack
+	Index   *engine.Index
+	Machine *Machine // nil for a stack of resources only
+}
+
+// Load loads, validates and plans every stack of a repo. Stacks are
+// returned only when there is no error at all, so nothing is built from a
+// config that is partly wrong.
+func Load(opts config.LoadOptions, reg *engine.Registry) ([]*Stack, diag.List) {
+	loaded, diags := config.Load(opts)
+	var out []*Stack
+	for _, cs := range loaded {
+		idx, vd := validate.Stack(cs, reg)
+		diags.Add(vd...)
+		if vd.HasErrors() {
+			continue
+		}
+		m, pd := Build(cs, idx, reg)
+		diags.Add(pd...)
+		out = append(out, &Stack{Config: cs, Index: idx, Machine: m})
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return out, diags
+}

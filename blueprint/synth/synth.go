@@ -1,0 +1,331 @@
+package synth
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
+	sfn "github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/blueprint-dev/blueprint/blueprint/config"
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
+	"github.com/blueprint-dev/blueprint/blueprint/plan"
+)
+
+// Options control where and how the assembly is written.
+type Options struct {
+	// OutDir receives the cloud assembly. It is replaced only when synth
+	// succeeds; a failed synth leaves the previous assembly as it was.
+	OutDir string
+	// InPlace writes straight into OutDir, as the CDK CLI expects when it
+	// sets CDK_OUTDIR.
+	InPlace bool
+	// Context is extra CDK context (CDK_CONTEXT_JSON is read by CDK too).
+	Context map[string]any
+	// SkipBundling leaves assets unbundled (no layer builds).
+	SkipBundling bool
+	Registry     *engine.Registry
+	// Environ is read for ENVTAG_* and CodeBuild ids, which become tags.
+	Environ []string
+}
+
+// DefaultSSMPrefix is where the state machine ARN is published.
+const DefaultSSMPrefix = "/dataall"
+
+// Synth builds every stack into one CDK app and writes the assembly.
+func Synth(stacks []*plan.Stack, opts Options) (err error) {
+	defer func() {
+		// jsii reports CDK validation failures as panics; they are bugs
+		// of ours (input was validated), reported as errors, never a crash.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error in the CDK layer: %v", r)
+		}
+	}()
+	out := opts.OutDir
+	if !opts.InPlace {
+		parent := filepath.Dir(filepath.Clean(opts.OutDir))
+		if err := os.MkdirAll(parent, 0o755); err != nil {
+			return fmt.Errorf("create %s: %w", parent, err)
+		}
+		tmp, err := os.MkdirTemp(parent, ".blueprint-synth-")
+		if err != nil {
+			return fmt.Errorf("create a temporary assembly dir: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		out = tmp
+	}
+	ctx := map[string]any{}
+	for k, v := range opts.Context {
+		ctx[k] = v
+	}
+	if opts.SkipBundling {
+		ctx["aws:cdk:bundling-stacks"] = []string{}
+	}
+	app := awscdk.NewApp(&awscdk.AppProps{
+		Outdir:             jsii.String(out),
+		Context:            &ctx,
+		AnalyticsReporting: jsii.Bool(false),
+		StackTraces:        jsii.Bool(false),
+	})
+	for _, p := range stacks {
+		if err := buildStack(app, p, opts); err != nil {
+			return fmt.Errorf("%s: %w", p.Config.Source.Path, err)
+		}
+	}
+	app.Synth(nil)
+	if opts.InPlace {
+		return nil
+	}
+	if err := os.RemoveAll(opts.OutDir); err != nil {
+		return fmt.Errorf("replace %s: %w", opts.OutDir, err)
+	}
+	if err := os.Rename(out, opts.OutDir); err != nil {
+		return fmt.Errorf("move the assembly into %s: %w", opts.OutDir, err)
+	}
+	return nil
+}
+
+func buildStack(app awscdk.App, p *plan.Stack, opts Options) error {
+	cs := p.Config
+	props := &awscdk.StackProps{
+		StackName:   jsii.String(cs.Name),
+		Description: jsii.String(stackDescription(cs)),
+	}
+	if acc, reg := cs.Var("aws_account_id"), cs.Var("aws_region"); acc != "" || reg != "" {
+		props.Env = &awscdk.Environment{}
+		if acc != "" {
+			props.Env.Account = jsii.String(acc)
+		}
+		if reg != "" {
+			props.Env.Region = jsii.String(reg)
+		}
+	}
+	st := &Stack{
+		Stack: awscdk.NewStack(app, jsii.String(cs.Name), props), Config: cs, Index: p.Index,
+		Bundling: !opts.SkipBundling,
+		refs:     map[string]*string{}, ids: map[string]string{}, ctxVals: map[string]*string{},
+	}
+	st.Publish(engine.Region, awscdk.Aws_REGION())
+	st.Publish(engine.Account, awscdk.Aws_ACCOUNT_ID())
+	st.Publish(engine.Partition, awscdk.Aws_PARTITION())
+	tag(st, opts.Environ)
+
+	reg := opts.Registry
+	for _, it := range cs.Pipeline.Resources {
+		if err := build(reg, it, func(e engine.Engine) (bool, error) {
+			b, ok := e.(ResourceBuilder)
+			if !ok {
+				return false, nil
+			}
+			return true, b.BuildResource(st, it)
+		}); err != nil {
+			return err
+		}
+	}
+	for _, it := range steps(cs.Pipeline) {
+		if err := build(reg, it, func(e engine.Engine) (bool, error) {
+			b, ok := e.(StepBuilder)
+			if !ok {
+				return true, nil // steps that only run states need nothing built
+			}
+			return true, b.BuildStep(st, it)
+		}); err != nil {
+			return err
+		}
+	}
+	if p.Machine != nil {
+		if err := buildMachine(st, p.Machine); err != nil {
+			return err
+		}
+	}
+	for _, it := range cs.Pipeline.Triggers {
+		if err := build(reg, it, func(e engine.Engine) (bool, error) {
+			b, ok := e.(TriggerBuilder)
+			if !ok {
+				return false, nil
+			}
+			if p.Machine == nil {
+				return true, fmt.Errorf("trigger %q needs a state machine, and the config has no groups", it.Name)
+			}
+			return true, b.BuildTrigger(st, it)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func build(reg *engine.Registry, it *config.Item, fn func(engine.Engine) (bool, error)) error {
+	e, ok := reg.Lookup(it.Type)
+	if !ok {
+		return fmt.Errorf("%s: no engine for type %q", it.Path, it.Type)
+	}
+	handled, err := fn(e)
+	if err != nil {
+		return fmt.Errorf("%s (%s): %w", it.Path, it.Name, err)
+	}
+	if !handled {
+		return fmt.Errorf("%s: type %q cannot be built here", it.Path, it.Type)
+	}
+	return nil
+}
+
+// steps lists every job of the pipeline, nested and catch ones included.
+func steps(p *config.Pipeline) []*config.Item {
+	var out []*config.Item
+	var walk func(groups []*config.Group)
+	walk = func(groups []*config.Group) {
+		for _, g := range groups {
+			for _, j := range g.Jobs {
+				out = append(out, j)
+				if n, ok := j.Spec.(engine.Nester); ok {
+					walk(n.NestedGroups())
+				}
+			}
+		}
+	}
+	walk(p.Groups)
+	if p.Catch != nil {
+		walk(p.Catch.Groups)
+	}
+	return out
+}
+
+func buildMachine(st *Stack, m *plan.Machine) error {
+	raw, err := m.Definition.MarshalCompact()
+	if err != nil {
+		return fmt.Errorf("write the definition: %w", err)
+	}
+	def, err := st.Resolve(string(raw))
+	if err != nil {
+		return fmt.Errorf("internal error: %w", err)
+	}
+	logs := awslogs.NewLogGroup(st.Stack, jsii.String("StateMachineLogs"), &awslogs.LogGroupProps{
+		LogGroupName:  jsii.String("/aws/vendedlogs/states/" + m.Name),
+		Retention:     awslogs.RetentionDays_ONE_MONTH,
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	props := &sfn.StateMachineProps{
+		StateMachineName: jsii.String(m.Name),
+		DefinitionBody:   sfn.DefinitionBody_FromString(jsii.String(def)),
+		Logs:             &sfn.LogOptions{Destination: logs, Level: sfn.LogLevel_ALL, IncludeExecutionData: jsii.Bool(true)},
+		TracingEnabled:   jsii.Bool(true),
+		Timeout:          awscdk.Duration_Seconds(jsii.Number(float64(m.Definition.TimeoutSeconds))),
+	}
+	envRole := st.EnvironmentRole()
+	if envRole != nil {
+		props.Role = envRole
+	}
+	machine := sfn.NewStateMachine(st.Stack, jsii.String("StateMachine"), props)
+	if envRole == nil {
+		for _, s := range m.Policy.Normalized() {
+			res := make([]*string, len(s.Resources))
+			for i, r := range s.Resources {
+				v, err := st.Resolve(r)
+				if err != nil {
+					return fmt.Errorf("internal error: %w", err)
+				}
+				res[i] = jsii.String(v)
+			}
+			machine.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions: jsii.Strings(s.Actions...), Resources: &res,
+			}))
+		}
+	}
+	st.Machine = machine
+	for _, fn := range st.afterMachine {
+		fn(machine)
+	}
+
+	prefix := st.Config.Pipeline.Properties.SSMPrefix
+	if prefix == "" {
+		prefix = DefaultSSMPrefix
+	}
+	awsssm.NewStringParameter(st.Stack, jsii.String("StateMachineArnParameter"), &awsssm.StringParameterProps{
+		ParameterName: jsii.String(fmt.Sprintf("%s/%s/%s/step_function_arn", strings.TrimRight(prefix, "/"), m.Name, st.Config.Stage())),
+		StringValue:   machine.StateMachineArn(),
+		Description:   jsii.String("ARN of the " + m.Name + " state machine"),
+	})
+	awscdk.NewCfnOutput(st.Stack, jsii.String("StateMachineArn"), &awscdk.CfnOutputProps{Value: machine.StateMachineArn()})
+
+	for i, sc := range st.Config.Pipeline.Properties.Schedulers {
+		target := &awseventstargets.SfnStateMachineProps{}
+		if sc.Payload != nil {
+			payload, err := engine.ParsePayload(sc.Payload)
+			if err != nil {
+				return fmt.Errorf("internal error: %w", err)
+			}
+			target.Input = awsevents.RuleTargetInput_FromObject(payload)
+		}
+		if envRole != nil {
+			target.Role = envRole
+		}
+		rule := awsevents.NewRule(st.Stack, st.ID("Schedule", fmt.Sprint(i)), &awsevents.RuleProps{
+			Schedule:    awsevents.Schedule_Expression(jsii.String(sc.Cron)),
+			Description: jsii.String(fmt.Sprintf("starts %s on %s", m.Name, sc.Cron)),
+		})
+		rule.AddTarget(awseventstargets.NewSfnStateMachine(machine, target))
+	}
+	return nil
+}
+
+func stackDescription(cs *config.Stack) string {
+	d := cs.Pipeline.Description
+	if d == "" {
+		d = cs.Pipeline.Comment
+	}
+	if d == "" {
+		d = "pipeline " + cs.PipelineName()
+	}
+	return fmt.Sprintf("%s (stage %s, from %s by blueprint)", d, cs.Stage(), cs.Source.Path)
+}
+
+// tag applies ENVTAG_<Key>=<Value> and the CodeBuild ids to every resource.
+func tag(st *Stack, environ []string) {
+	tags := map[string]string{}
+	for _, kv := range environ {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(k, "ENVTAG_") && len(k) > len("ENVTAG_"):
+			tags[strings.TrimPrefix(k, "ENVTAG_")] = v
+		case k == "CODEBUILD_RESOLVED_SOURCE_VERSION" && v != "":
+			tags["commit_id"] = v
+		case k == "CODEBUILD_BUILD_ID" && v != "":
+			tags["build_id"] = v
+		}
+	}
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		awscdk.Tags_Of(st.Stack).Add(jsii.String(k), jsii.String(tags[k]), nil)
+	}
+}
+
+// ContextFromEnv parses CDK_CONTEXT_JSON, which the CDK CLI sets.
+func ContextFromEnv(lookup func(string) (string, bool)) (map[string]any, error) {
+	raw, ok := lookup("CDK_CONTEXT_JSON")
+	if !ok || strings.TrimSpace(raw) == "" {
+		return nil, nil
+	}
+	var ctx map[string]any
+	if err := json.Unmarshal([]byte(raw), &ctx); err != nil {
+		return nil, fmt.Errorf("CDK_CONTEXT_JSON is not a JSON object: %w", err)
+	}
+	return ctx, nil
+}

@@ -1,0 +1,197 @@
+package cmd_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/blueprint-dev/blueprint/cmd"
+	"github.com/blueprint-dev/blueprint/engines"
+	"github.com/blueprint-dev/blueprint/internal/testkit"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+// run executes the CLI in-process with a fixed environment.
+func run(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	kv := []string{}
+	for k, v := range env {
+		kv = append(kv, k, v)
+	}
+	var environ []string
+	for k, v := range env {
+		environ = append(environ, k+"="+v)
+	}
+	app := &cmd.App{Stdout: &o, Stderr: &e, LookupEnv: testkit.Env(kv...), Environ: func() []string { return environ }, Registry: engines.Registry()}
+	code = app.Run(args)
+	return code, o.String(), e.String()
+}
+
+func repo(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	}
+	return dir
+}
+
+const small = `name: small pipeline
+aws_resources:
+  - name: Alerts
+    type: sns_topic
+groups:
+  - name: Notify
+    jobs:
+      - name: Publish
+        type: sns_publish
+        config:
+          topic_name: Alerts
+          message: "{{ greeting }} from {{ stage }}"
+`
+
+const smallVars = `greeting: hello
+stages:
+  dev: {}
+  prod:
+    greeting: hi
+`
+
+func TestValidateAcceptsAGoodRepo(t *testing.T) {
+	dir := repo(t, map[string]string{"config.yaml": small, "variables.yaml": smallVars})
+	code, out, errOut := run(t, nil, "validate", "--dir", dir, "--stage", "dev")
+	assert.Equal(t, 0, code, errOut)
+	assert.Empty(t, out)
+	assert.Equal(t, "1 stack(s) valid for stage dev\n", errOut)
+}
+
+func TestRenderPrintsTheRenderedConfigForTheStage(t *testing.T) {
+	dir := repo(t, map[string]string{"config.yaml": small, "variables.yaml": smallVars})
+	code, out, errOut := run(t, nil, "render", "--dir", dir, "--stage", "prod")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `message: "hi from prod"`)
+	code, out, _ = run(t, nil, "render", "--dir", dir, "--stage", "dev", "--var", "greeting=hey")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, `message: "hey from dev"`)
+}
+
+func TestInvalidConfigPrintsEveryDiagnosticAndExits1(t *testing.T) {
+	dir := repo(t, map[string]string{"config.yaml": `name: p
+groups:
+  - name: G
+    jobs:
+      - name: A
+        type: sns_publsh
+      - name: B
+        type: sns_publish
+        confg: {}
+`})
+	code, out, errOut := run(t, nil, "validate", "--dir", dir)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out)
+	assert.Equal(t, `config.yaml:6:15: groups[0].jobs[0].type: unknown step type "sns_publsh" (did you mean "sns_publish"?)
+config.yaml:7:9: groups[0].jobs[1].config.message: is required
+config.yaml:7:9: groups[0].jobs[1].config.topic_name: is required
+config.yaml:9:9: groups[0].jobs[1].confg: unknown key "confg" (did you mean "config"?)
+4 errors, 0 warnings
+`, errOut)
+}
+
+func TestDiagnosticsAsJSON(t *testing.T) {
+	dir := repo(t, map[string]string{"config.yaml": "name: p\ngroups: []\n"})
+	code, out, _ := run(t, nil, "validate", "--dir", dir, "--format", "json")
+	assert.Equal(t, 1, code)
+	var doc struct {
+		Diagnostics []map[string]any `json:"diagnostics"`
+		Errors      int              `json:"errors"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.Equal(t, 1, doc.Errors)
+	assert.Equal(t, "groups", doc.Diagnostics[0]["path"])
+	assert.Equal(t, float64(2), doc.Diagnostics[0]["line"])
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"synthesize"},
+		{"validate", "--nope"},
+		{"validate", "--var", "novalue"},
+		{"validate", "--format", "xml"},
+		{"validate", "extra-arg"},
+		{"validate", "--dir", "/does/not/exist"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			code, _, errOut := run(t, nil, args...)
+			assert.Equal(t, 2, code)
+			assert.Contains(t, errOut, "blueprint: ")
+			assert.Contains(t, errOut, "Run 'blueprint --help' for usage.")
+		})
+	}
+}
+
+func TestEveryCommandHasHelpWithAnExample(t *testing.T) {
+	for _, c := range []string{"synth", "validate", "render", "list"} {
+		t.Run(c, func(t *testing.T) {
+			code, out, _ := run(t, nil, c, "--help")
+			assert.Equal(t, 0, code)
+			assert.Contains(t, out, "Examples:")
+			assert.Contains(t, out, "blueprint "+c)
+		})
+	}
+}
+
+func TestListShowsTypesWithTheirKeys(t *testing.T) {
+	code, out, _ := run(t, nil, "list")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "sns_publish (step)\n    publishes a message to an SNS topic\n    keys: comment, config.message, config.subject, config.topic_name, description, name, result_path, retry, type\n")
+}
+
+func TestAMissingConfigIsADiagnostic(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errOut := run(t, nil, "validate", "--dir", dir)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "config.yaml: no config.yaml in ")
+	assert.Contains(t, errOut, "blueprint init DIR scaffolds a new repo")
+}
+
+func TestSynthWritesTheAssemblyAndLeavesItOnFailure(t *testing.T) {
+	dir := repo(t, map[string]string{"config.yaml": small, "variables.yaml": smallVars})
+	out := filepath.Join(dir, "cdk.out")
+	code, _, errOut := run(t, map[string]string{"ENVTAG_team": "data"}, "synth", "--dir", dir, "--stage", "dev")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "1 stack(s): small-pipeline")
+	tmpl, err := os.ReadFile(filepath.Join(out, "small-pipeline.template.json"))
+	require.NoError(t, err)
+	assert.Contains(t, string(tmpl), `"/dataall/small-pipeline/dev/step_function_arn"`)
+	assert.Contains(t, string(tmpl), `"Key": "team"`)
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("name: p\ngroups: []\n"), 0o644))
+	code, _, _ = run(t, nil, "synth", "--dir", dir, "--stage", "dev")
+	assert.Equal(t, 1, code)
+	again, err := os.ReadFile(filepath.Join(out, "small-pipeline.template.json"))
+	require.NoError(t, err, "a failed synth leaves the previous assembly in place")
+	assert.Equal(t, tmpl, again)
+	leftovers, _ := filepath.Glob(filepath.Join(dir, ".blueprint-synth-*"))
+	assert.Empty(t, leftovers)
+}
+
+func TestSynthActsAsACDKApp(t *testing.T) {
+	dir := repo(t, map[string]string{"config.yaml": small, "variables.yaml": smallVars})
+	cdkOut := t.TempDir()
+	code, _, errOut := run(t, map[string]string{"CDK_OUTDIR": cdkOut, "CDK_CONTEXT_JSON": `{"some:context": "x"}`, "STAGE": "prod"}, "synth", "--dir", dir)
+	require.Equal(t, 0, code, errOut)
+	_, err := os.Stat(filepath.Join(cdkOut, "small-pipeline.template.json"))
+	assert.NoError(t, err)
+	_, err = os.Stat(filepath.Join(dir, "cdk.out"))
+	assert.True(t, os.IsNotExist(err), "under the CDK CLI nothing is written to ./cdk.out")
+}

@@ -1,0 +1,166 @@
+package cmd
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/blueprint-dev/blueprint/blueprint/config"
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
+	"github.com/blueprint-dev/blueprint/blueprint/plan"
+	"github.com/blueprint-dev/blueprint/blueprint/synth"
+)
+
+func (a *App) validateCmd() *cobra.Command {
+	var c common
+	cmd := &cobra.Command{
+		Use:   "validate",
+		Short: "Render and check every config; print all problems at once",
+		Example: `  blueprint validate --stage prod
+  blueprint validate --format json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts, err := c.loadOptions(a)
+			if err != nil {
+				return err
+			}
+			stacks, diags := plan.Load(opts, a.Registry)
+			if err := a.report(&c, diags); err != nil {
+				return err
+			}
+			if c.format == "text" {
+				fmt.Fprintf(a.Stderr, "%d stack(s) valid for stage %s\n", len(stacks), stageOf(stacks))
+			}
+			return nil
+		},
+	}
+	c.register(cmd)
+	return cmd
+}
+
+func (a *App) synthCmd() *cobra.Command {
+	var c common
+	var out string
+	var skipBundling bool
+	cmd := &cobra.Command{
+		Use:   "synth",
+		Short: "Write the CDK cloud assembly (one stack per config) into cdk.out",
+		Long: `synth renders, validates and plans every config, then writes a CDK cloud assembly.
+The previous assembly is replaced only when synth succeeds. Under the CDK CLI
+(cdk.json: {"app": "blueprint synth"}) it writes to $CDK_OUTDIR and reads $CDK_CONTEXT_JSON.`,
+		Example: `  blueprint synth --stage prod
+  blueprint synth --stage dev --var owner=data-team --out build/cdk.out
+  cdk deploy --app cdk.out --all`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts, err := c.loadOptions(a)
+			if err != nil {
+				return err
+			}
+			stacks, diags := plan.Load(opts, a.Registry)
+			if err := a.report(&c, diags); err != nil {
+				return err
+			}
+			cdkCtx, err := synth.ContextFromEnv(a.LookupEnv)
+			if err != nil {
+				return usageError{err}
+			}
+			sopts := synth.Options{OutDir: out, Context: cdkCtx, SkipBundling: skipBundling, Registry: a.Registry, Environ: a.Environ()}
+			if !cmd.Flags().Changed("out") {
+				if d, ok := a.LookupEnv("CDK_OUTDIR"); ok && d != "" {
+					sopts.OutDir, sopts.InPlace = d, true
+				} else {
+					sopts.OutDir = filepath.Join(c.dir, "cdk.out")
+				}
+			}
+			if err := synth.Synth(stacks, sopts); err != nil {
+				fmt.Fprintf(a.Stderr, "synth failed: %v\n", err)
+				return exitError{ExitInvalid}
+			}
+			names := make([]string, len(stacks))
+			for i, s := range stacks {
+				names[i] = s.Config.Name
+			}
+			fmt.Fprintf(a.Stderr, "wrote %s: %d stack(s): %s\n", sopts.OutDir, len(stacks), strings.Join(names, ", "))
+			return nil
+		},
+	}
+	c.register(cmd)
+	cmd.Flags().StringVarP(&out, "out", "o", "cdk.out", "where to write the cloud assembly (default: DIR/cdk.out, or $CDK_OUTDIR)")
+	cmd.Flags().BoolVar(&skipBundling, "skip-bundling", false, "do not bundle assets (Lambda layers are not built)")
+	return cmd
+}
+
+func (a *App) renderCmd() *cobra.Command {
+	var c common
+	cmd := &cobra.Command{
+		Use:   "render",
+		Short: "Print the rendered YAML of every config",
+		Example: `  blueprint render --stage prod
+  blueprint render --config configs/extra.yaml --var model_name=iris`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts, err := c.loadOptions(a)
+			if err != nil {
+				return err
+			}
+			stacks, diags := config.Load(opts)
+			if err := a.report(&c, diags); err != nil {
+				return err
+			}
+			for i, s := range stacks {
+				if len(stacks) > 1 {
+					if i > 0 {
+						fmt.Fprintln(a.Stdout)
+					}
+					fmt.Fprintf(a.Stdout, "# --- %s (stack %s)\n", s.Source.Path, s.Name)
+				}
+				a.Stdout.Write(s.Source.Rendered)
+				if n := len(s.Source.Rendered); n > 0 && s.Source.Rendered[n-1] != '\n' {
+					fmt.Fprintln(a.Stdout)
+				}
+			}
+			return nil
+		},
+	}
+	c.register(cmd)
+	return cmd
+}
+
+func (a *App) listCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "list",
+		Short:   "List the resource, step and trigger types with their keys",
+		Example: `  blueprint list`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for _, e := range a.Registry.All() {
+				fmt.Fprintf(a.Stdout, "%s (%s)", e.Type(), e.Kinds())
+				if al, ok := e.(engine.Aliaser); ok && len(al.Aliases()) > 0 {
+					fmt.Fprintf(a.Stdout, ", also written %s", strings.Join(al.Aliases(), ", "))
+				}
+				fmt.Fprintln(a.Stdout)
+				if d, ok := e.(engine.Describer); ok {
+					fmt.Fprintf(a.Stdout, "    %s\n", d.Describe())
+				}
+				fmt.Fprintf(a.Stdout, "    keys: %s\n", strings.Join(keyPaths(e.NewSpec()), ", "))
+			}
+			return nil
+		},
+	}
+	return cmd
+}
+
+// keyPaths lists a spec's keys, with config.* sub-keys spelled out.
+func keyPaths(spec any) []string {
+	return config.KeyPaths(spec)
+}
+
+func stageOf(stacks []*plan.Stack) string {
+	if len(stacks) == 0 {
+		return "?"
+	}
+	return stacks[0].Config.Stage()
+}

@@ -1,0 +1,2 @@
+// Package choice is the choice step: branches of groups picked by a condition on the input.
+package choice

@@ -1,0 +1,25 @@
+// Package engines lists every resource and step type blueprint knows.
+package engines
+
+import (
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
+	"github.com/blueprint-dev/blueprint/engines/choice"
+	"github.com/blueprint-dev/blueprint/engines/sns"
+)
+
+// All returns the engines in the order `blueprint list` shows them. This is
+// the one list: adding a type means adding its package and one line here.
+func All() []engine.Engine {
+	return []engine.Engine{
+		// Steps that orchestrate.
+		choice.Engine{},
+		// Messaging.
+		sns.Topic{},
+		sns.Publish{},
+	}
+}
+
+// Registry returns a registry of every engine.
+func Registry() *engine.Registry {
+	return engine.NewRegistry(All()...)
+}

@@ -1,0 +1,2 @@
+// Package sns is the sns_topic resource and the sns_publish step.
+package sns
