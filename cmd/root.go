@@ -88,7 +88,7 @@ holding a Step Functions state machine. Deploy it with: cdk deploy --app cdk.out
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.synthCmd(), a.validateCmd(), a.renderCmd(), a.listCmd())
+	root.AddCommand(a.synthCmd(), a.validateCmd(), a.renderCmd(), a.listCmd(), a.graphCmd())
 	return root
 }
 
@@ -102,12 +102,19 @@ type common struct {
 }
 
 func (c *common) register(cmd *cobra.Command) {
+	c.registerInputs(cmd)
+	cmd.Flags().StringVar(&c.format, "format", "text", "diagnostics format: text or json")
+}
+
+// registerInputs adds the flags that say what to load, for commands whose
+// --format means something else.
+func (c *common) registerInputs(cmd *cobra.Command) {
+	c.format = "text"
 	f := cmd.Flags()
 	f.StringVarP(&c.dir, "dir", "C", ".", "the pipeline repo")
 	f.StringVar(&c.stage, "stage", "", "stage to render for (default: $STAGE, else test)")
 	f.StringArrayVar(&c.vars, "var", nil, "template variable `key=value` (repeatable); wins over variables.yaml")
 	f.StringVar(&c.config, "config", "", "only this config `file` (config.yaml or configs/NAME.yaml)")
-	f.StringVar(&c.format, "format", "text", "diagnostics format: text or json")
 }
 
 func (c *common) loadOptions(a *App) (config.LoadOptions, error) {

@@ -87,10 +87,26 @@ func Readable(r Ref) string {
 		}
 	}
 	name := strings.ReplaceAll(r.Name, " ", "-")
-	if r.Attr == "arn" {
-		return "arn:aws:" + serviceOf(r.Kind) + ":eu-west-1:123456789012:" + r.Kind + ":" + name
+	if r.Attr != "arn" {
+		return name
 	}
-	return name
+	if shape, ok := arnShapes[r.Kind]; ok {
+		return "arn:aws:" + shape.service + ":eu-west-1:123456789012:" + fmt.Sprintf(shape.resource, name)
+	}
+	return "arn:aws:" + serviceOf(r.Kind) + ":eu-west-1:123456789012:" + r.Kind + "/" + name
+}
+
+// arnShapes gives the ARN layout of the types whose ARNs appear in plans.
+var arnShapes = map[string]struct{ service, resource string }{
+	"lambda_function":           {"lambda", "function:%s"},
+	"lambda_layer":              {"lambda", "layer:%s:1"},
+	"sns_topic":                 {"sns", "%s"},
+	"glue_job":                  {"glue", "job/%s"},
+	"athena_workgroup":          {"athena", "workgroup/%s"},
+	"batch_job_queue":           {"batch", "job-queue/%s"},
+	"batch_job_definition":      {"batch", "job-definition/%s:1"},
+	"batch_compute_environment": {"batch", "compute-environment/%s"},
+	"dynamodb":                  {"dynamodb", "table/%s"},
 }
 
 func serviceOf(kind string) string {
