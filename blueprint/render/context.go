@@ -1,0 +1,192 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/blueprint-dev/blueprint/blueprint/diag"
+)
+
+// Context is the template context.
+type Context map[string]any
+
+// ContextOptions say where the context comes from.
+type ContextOptions struct {
+	// LookupEnv reads the environment; os.LookupEnv in production.
+	LookupEnv func(string) (string, bool)
+	// RepoDir is the repo root; variables.yaml is read from it.
+	RepoDir string
+	// VariablesFile defaults to "variables.yaml", relative to RepoDir.
+	VariablesFile string
+	// Stage is the --stage flag; "" when not given.
+	Stage string
+	// Vars are the --var key=value flags.
+	Vars map[string]string
+	// PipelineName is the config's own name, the default pipeline_name.
+	PipelineName string
+}
+
+// DefaultStage is the stage when neither STAGE nor --stage says one.
+const DefaultStage = "test"
+
+// envKeys maps the environment variables the Python blueprint read to
+// context keys; the first variable set wins for a key.
+var envKeys = []struct {
+	key string
+	env []string
+}{
+	{"stage", []string{"STAGE"}},
+	{"aws_account_id", []string{"AWSACCOUNTID"}},
+	{"aws_region", []string{"AWSREGION", "AWS_DEFAULT_REGION"}},
+	{"pipeline_name", []string{"ORIGIN_PIPELINE_NAME", "PIPELINE_NAME"}},
+	{"pipeline_bucket", []string{"BUCKET_NAME"}},
+	{"saml_group", []string{"SAML_GROUP"}},
+	{"environment_role_arn", []string{"ENVROLEARN"}},
+	{"sns_topic_arn", []string{"SNS_TOPIC_ARN"}},
+}
+
+// BuildContext assembles the context; later sources win: the environment,
+// variables.yaml (flat keys, then the section of the stage under
+// `stages:`), then the --stage and --var flags.
+func BuildContext(opts ContextOptions) (Context, diag.List) {
+	lookup := opts.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	ctx := Context{"stage": DefaultStage}
+	if opts.PipelineName != "" {
+		ctx["pipeline_name"] = opts.PipelineName
+	}
+	for _, k := range envKeys {
+		for _, e := range k.env {
+			if v, ok := lookup(e); ok && v != "" {
+				ctx[k.key] = v
+				break
+			}
+		}
+	}
+	if opts.Stage != "" {
+		ctx["stage"] = opts.Stage
+	}
+	file := opts.VariablesFile
+	if file == "" {
+		file = "variables.yaml"
+	}
+	vars, diags := readVariables(opts.RepoDir, file, fmt.Sprint(ctx["stage"]))
+	for k, v := range vars {
+		ctx[k] = v
+	}
+	if opts.Stage != "" {
+		ctx["stage"] = opts.Stage
+	}
+	for k, v := range opts.Vars {
+		ctx[k] = v
+	}
+	return ctx, diags
+}
+
+// readVariables reads the flat keys of variables.yaml and overlays the
+// section of stage. A file with a stages section only knows those stages.
+func readVariables(repo, file, stage string) (map[string]any, diag.List) {
+	var diags diag.List
+	raw, err := os.ReadFile(filepath.Join(repo, file))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		diags.Add(diag.Diagnostic{File: file, Message: "cannot read: " + err.Error()})
+		return nil, diags
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		diags.Add(diag.Diagnostic{File: file, Message: "invalid YAML: " + trimYAML(err)})
+		return nil, diags
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		diags.Add(diag.Diagnostic{File: file, Line: root.Line, Col: root.Column, Message: "must be a mapping of variable names to values"})
+		return nil, diags
+	}
+	out := map[string]any{}
+	var stages *yaml.Node
+	var stagesKey *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if k.Value == "stages" {
+			stagesKey, stages = k, v
+			continue
+		}
+		var val any
+		if err := v.Decode(&val); err != nil {
+			diags.Add(diag.Diagnostic{File: file, Line: v.Line, Col: v.Column, Path: k.Value, Message: trimYAML(err)})
+			continue
+		}
+		out[k.Value] = val
+	}
+	if stages == nil {
+		return out, diags
+	}
+	if stages.Kind != yaml.MappingNode {
+		diags.Add(diag.Diagnostic{File: file, Line: stages.Line, Col: stages.Column, Path: "stages",
+			Message: "must map each stage name to its variables, e.g. stages: {dev: {instance_type: ml.m5.large}}"})
+		return out, diags
+	}
+	var known []string
+	for i := 0; i+1 < len(stages.Content); i += 2 {
+		name, section := stages.Content[i].Value, stages.Content[i+1]
+		known = append(known, name)
+		if name != stage {
+			continue
+		}
+		if section.Tag == "!!null" {
+			continue
+		}
+		var vals map[string]any
+		if err := section.Decode(&vals); err != nil {
+			diags.Add(diag.Diagnostic{File: file, Line: section.Line, Col: section.Column, Path: "stages." + name,
+				Message: "must be a mapping of variable names to values"})
+			continue
+		}
+		for k, v := range vals {
+			out[k] = v
+		}
+	}
+	sort.Strings(known)
+	if !contains(known, stage) {
+		d := diag.Diagnostic{File: file, Line: stagesKey.Line, Col: stagesKey.Column, Path: "stages",
+			Message: fmt.Sprintf("unknown stage %q", stage)}
+		if s := diag.Suggest(stage, known); s != "" {
+			d.Hint = fmt.Sprintf("did you mean %q?", s)
+		} else {
+			d.Hint = "the stages are " + diag.OneOf(known)
+		}
+		diags.Add(d)
+	}
+	return out, diags
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func trimYAML(err error) string {
+	s := err.Error()
+	if len(s) > 6 && s[:6] == "yaml: " {
+		return s[6:]
+	}
+	return s
+}

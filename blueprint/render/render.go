@@ -1,0 +1,255 @@
+package render
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/flosch/pongo2/v6"
+
+	"github.com/blueprint-dev/blueprint/blueprint/diag"
+)
+
+// Result is a rendered template.
+type Result struct {
+	Text []byte
+	// LineMap[i] is the template line that produced rendered line i+1.
+	LineMap []int
+}
+
+var setup sync.Once
+
+// configure sets pongo2's process-wide options once: autoescape off (it
+// would write ' as &#39; into YAML) and the yaml quoting filter.
+func configure() {
+	setup.Do(func() {
+		pongo2.SetAutoescape(false)
+		for _, name := range []string{"yaml", "tojson"} {
+			if pongo2.FilterExists(name) {
+				_ = pongo2.ReplaceFilter(name, yamlFilter)
+			} else {
+				_ = pongo2.RegisterFilter(name, yamlFilter)
+			}
+		}
+	})
+}
+
+// yamlFilter writes a value so YAML reads it back as the same value: a
+// string becomes a double-quoted scalar even when it holds ": " or "#".
+func yamlFilter(in *pongo2.Value, _ *pongo2.Value) (*pongo2.Value, *pongo2.Error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(in.Interface()); err != nil {
+		return nil, &pongo2.Error{Sender: "filter:yaml", OrigError: err}
+	}
+	return pongo2.AsSafeValue(strings.TrimSuffix(b.String(), "\n")), nil
+}
+
+// helpers are the functions every template may call.
+var helpers = []string{"env_var", "ls", "s3_ls"}
+
+// Render renders one template; file is its display path for diagnostics,
+// repoDir is where ls() looks, lookupEnv serves env_var().
+func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func(string) (string, bool)) (res *Result, diags diag.List) {
+	configure()
+	if lookupEnv == nil {
+		lookupEnv = os.LookupEnv
+	}
+	text := string(src)
+	for _, u := range undefined(text, func(name string) bool { _, ok := ctx[name]; return ok || isHelper(name) }) {
+		d := diag.Diagnostic{File: file, Line: u.line, Col: u.col, Message: fmt.Sprintf("undefined variable %q", u.name)}
+		if s := diag.Suggest(u.name, keys(ctx)); s != "" {
+			d.Hint = fmt.Sprintf("did you mean %q?", s)
+		} else {
+			d.Hint = "set it in variables.yaml or with --var " + u.name + "=…"
+		}
+		diags.Add(d)
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+
+	marked, markLen := mark(text)
+	defer func() {
+		// pongo2 may panic on odd input; the user gets a diagnostic.
+		if r := recover(); r != nil {
+			res = nil
+			diags.Add(diag.Diagnostic{File: file, Message: fmt.Sprintf("template: internal error in the template engine: %v", r)})
+		}
+	}()
+	tpl, err := pongo2.FromString(marked)
+	if err != nil {
+		return nil, append(diags, templateError(file, err, markLen))
+	}
+	full := pongo2.Context{}
+	for k, v := range ctx {
+		full[k] = v
+	}
+	full["env_var"] = func(name string, def ...string) (string, error) {
+		if v, ok := lookupEnv(name); ok {
+			return v, nil
+		}
+		if len(def) > 0 {
+			return def[0], nil
+		}
+		return "", fmt.Errorf("environment variable %s is not set; give a default with env_var(%q, \"value\")", name, name)
+	}
+	full["ls"] = func(dir string) ([]string, error) { return list(repoDir, dir) }
+	full["s3_ls"] = func(args ...any) (string, error) {
+		return "", errors.New("s3_ls would list S3 at synth time, and synth is hermetic (no network): list the objects in variables.yaml instead")
+	}
+	out, err := tpl.Execute(full)
+	if err != nil {
+		return nil, append(diags, templateError(file, err, markLen))
+	}
+	rendered, lineMap := unmark(out)
+	return &Result{Text: []byte(rendered), LineMap: lineMap}, diags
+}
+
+func isHelper(name string) bool {
+	for _, h := range helpers {
+		if h == name {
+			return true
+		}
+	}
+	return false
+}
+
+func keys(ctx Context) []string {
+	out := make([]string, 0, len(ctx))
+	for k := range ctx {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Markers tag each template line with its number so the rendered lines
+// can be traced back; they are invisible in the result.
+const (
+	markOpen  = "\x1e"
+	markClose = "\x1f"
+)
+
+var markerRE = regexp.MustCompile(markOpen + `(\d+)` + markClose)
+
+// mark prefixes each template line with a marker, except where a marker
+// would change the output: inside a multi-line tag, or next to whitespace
+// control ({%- or -%}). It returns the marked text and each line's marker
+// length (to correct error columns).
+func mark(src string) (string, []int) {
+	lines := strings.Split(src, "\n")
+	skip := make([]bool, len(lines)+2)
+	for _, t := range tags(src) {
+		for l := t.line + 1; l <= t.endLine && l <= len(lines); l++ {
+			skip[l] = true
+		}
+	}
+	markLen := make([]int, len(lines)+1)
+	var b strings.Builder
+	for i, l := range lines {
+		n := i + 1
+		trimmed := strings.TrimLeft(l, " \t")
+		prevTrims := i > 0 && (strings.HasSuffix(strings.TrimRight(lines[i-1], " \t\r"), "-%}") || strings.HasSuffix(strings.TrimRight(lines[i-1], " \t\r"), "-}}"))
+		if !skip[n] && !prevTrims && !strings.HasPrefix(trimmed, "{%-") && !strings.HasPrefix(trimmed, "{{-") {
+			m := markOpen + strconv.Itoa(n) + markClose
+			b.WriteString(m)
+			markLen[n] = len(m)
+		}
+		b.WriteString(l)
+		if i < len(lines)-1 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String(), markLen
+}
+
+// unmark strips the markers and maps each rendered line to the template
+// line of its first marker, or of the last marker before it.
+func unmark(out string) (string, []int) {
+	lines := strings.Split(out, "\n")
+	lineMap := make([]int, len(lines))
+	last := 1
+	for i, l := range lines {
+		if m := markerRE.FindStringSubmatch(l); m != nil {
+			last, _ = strconv.Atoi(m[1])
+			lines[i] = markerRE.ReplaceAllString(l, "")
+		}
+		lineMap[i] = last
+	}
+	text := strings.Join(lines, "\n")
+	if strings.Contains(text, markOpen) {
+		// A marker split by a filter (e.g. |upper on a multi-line value):
+		// drop its remains rather than leak control bytes into YAML.
+		text = strings.NewReplacer(markOpen, "", markClose, "").Replace(text)
+	}
+	if strings.HasSuffix(text, "\n") {
+		lineMap = lineMap[:len(lineMap)-1]
+	}
+	return text, lineMap
+}
+
+// templateError turns a pongo2 error into a diagnostic on the template.
+func templateError(file string, err error, markLen []int) diag.Diagnostic {
+	var pe *pongo2.Error
+	if !errors.As(err, &pe) {
+		return diag.Diagnostic{File: file, Message: "template: " + err.Error()}
+	}
+	d := diag.Diagnostic{File: file, Line: pe.Line, Col: pe.Column, Message: "template: " + clean(pe)}
+	if d.Line > 0 && d.Line < len(markLen) && d.Col > markLen[d.Line] {
+		d.Col -= markLen[d.Line]
+	}
+	return d
+}
+
+var callPrefix = regexp.MustCompile(`^\[Error \(where: [^)]*\)[^\]]*\] `)
+
+func clean(pe *pongo2.Error) string {
+	if pe.OrigError == nil {
+		return "error"
+	}
+	msg := pe.OrigError.Error()
+	// Errors of a function call come back wrapped in another pongo2 error.
+	for callPrefix.MatchString(msg) {
+		msg = callPrefix.ReplaceAllString(msg, "")
+	}
+	msg = strings.NewReplacer(markOpen, "", markClose, "").Replace(msg)
+	if pe.Token != nil && !strings.Contains(msg, pe.Token.Val) && pe.Token.Val != "" {
+		msg += fmt.Sprintf(" (near %q)", strings.NewReplacer(markOpen, "", markClose, "").Replace(pe.Token.Val))
+	}
+	return msg
+}
+
+// list returns the sorted entries of a repo directory, refusing paths
+// that leave the repo.
+func list(repo, dir string) ([]string, error) {
+	clean := filepath.Clean(filepath.FromSlash(dir))
+	if filepath.IsAbs(dir) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		return nil, fmt.Errorf("ls(%q): the directory must be inside the repo", dir)
+	}
+	abs := filepath.Join(repo, clean)
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		root, _ := filepath.EvalSymlinks(repo)
+		if rel, err := filepath.Rel(root, real); err != nil || strings.HasPrefix(rel, "..") {
+			return nil, fmt.Errorf("ls(%q): the directory leads outside the repo", dir)
+		}
+	}
+	entries, err := os.ReadDir(abs)
+	if err != nil {
+		return nil, fmt.Errorf("ls(%q): no such directory in the repo", dir)
+	}
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = e.Name()
+	}
+	sort.Strings(out)
+	return out, nil
+}
