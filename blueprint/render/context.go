@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 
 	"gopkg.in/yaml.v3"
 
@@ -105,7 +107,12 @@ func readVariables(repo, file, stage string) (map[string]any, diag.List) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		diags.Add(diag.Diagnostic{File: file, Message: "invalid YAML: " + trimYAML(err)})
+		d := diag.Diagnostic{File: file, Message: "invalid YAML: " + trimYAML(err)}
+		if m := yamlLine.FindStringSubmatch(trimYAML(err)); m != nil {
+			d.Line, _ = strconv.Atoi(m[1])
+			d.Message = "invalid YAML: " + m[2]
+		}
+		diags.Add(d)
 		return nil, diags
 	}
 	if len(doc.Content) == 0 {
@@ -182,6 +189,8 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
 
 func trimYAML(err error) string {
 	s := err.Error()

@@ -76,6 +76,9 @@ func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	if d := unbalanced(file, text); d != nil {
+		return nil, append(diags, *d)
+	}
 
 	marked, markLen := mark(text)
 	defer func() {
@@ -222,7 +225,7 @@ func clean(pe *pongo2.Error) string {
 		msg = callPrefix.ReplaceAllString(msg, "")
 	}
 	msg = strings.NewReplacer(markOpen, "", markClose, "").Replace(msg)
-	if pe.Token != nil && !strings.Contains(msg, pe.Token.Val) && pe.Token.Val != "" {
+	if pe.Token != nil && !strings.Contains(msg, pe.Token.Val) && pe.Token.Val != "" && !strings.ContainsAny(pe.Token.Val, "\n"+markOpen) {
 		msg += fmt.Sprintf(" (near %q)", strings.NewReplacer(markOpen, "", markClose, "").Replace(pe.Token.Val))
 	}
 	return msg
@@ -252,4 +255,56 @@ func list(repo, dir string) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// blockEnds maps each tag that opens a block to the tag that closes it.
+var blockEnds = map[string]string{
+	"if": "endif", "for": "endfor", "with": "endwith", "macro": "endmacro", "block": "endblock",
+	"filter": "endfilter", "autoescape": "endautoescape", "spaceless": "endspaceless",
+	"ifchanged": "endifchanged", "ifequal": "endifequal", "ifnotequal": "endifnotequal",
+	"verbatim": "endverbatim", "comment": "endcomment",
+}
+
+// unbalanced finds a block left open or an end tag closing the wrong
+// block: pongo2 reports those at the end of the file, far from the cause.
+func unbalanced(file, src string) *diag.Diagnostic {
+	type open struct {
+		name      string
+		line, col int
+	}
+	var stack []open
+	isEnd := map[string]string{}
+	for o, e := range blockEnds {
+		isEnd[e] = o
+	}
+	for _, t := range tags(src) {
+		if !t.block {
+			continue
+		}
+		name := firstWord(strings.Trim(t.body, "- \t"))
+		line, col := t.line, t.col-2
+		if _, ok := blockEnds[name]; ok {
+			stack = append(stack, open{name, line, col})
+			continue
+		}
+		opener, ok := isEnd[name]
+		if !ok {
+			continue
+		}
+		if len(stack) == 0 {
+			return &diag.Diagnostic{File: file, Line: line, Col: col, Message: fmt.Sprintf("template: {%% %s %%} closes nothing", name)}
+		}
+		top := stack[len(stack)-1]
+		if top.name != opener {
+			return &diag.Diagnostic{File: file, Line: line, Col: col,
+				Message: fmt.Sprintf("template: {%% %s %%} closes {%% %s %%} of line %d (write {%% %s %%})", name, top.name, top.line, blockEnds[top.name])}
+		}
+		stack = stack[:len(stack)-1]
+	}
+	if len(stack) > 0 {
+		top := stack[len(stack)-1]
+		return &diag.Diagnostic{File: file, Line: top.line, Col: top.col,
+			Message: fmt.Sprintf("template: {%% %s %%} is never closed (add {%% %s %%})", top.name, blockEnds[top.name])}
+	}
+	return nil
 }

@@ -49,6 +49,7 @@ func tags(src string) []tag {
 			if skipUntil != "" {
 				if t.block && name == skipUntil {
 					skipUntil = ""
+					out = append(out, t)
 				}
 				continue
 			}
