@@ -4,6 +4,7 @@ package engines
 import (
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"github.com/blueprint-dev/blueprint/engines/choice"
+	"github.com/blueprint-dev/blueprint/engines/lambda"
 	"github.com/blueprint-dev/blueprint/engines/sns"
 )
 
@@ -13,6 +14,9 @@ func All() []engine.Engine {
 	return []engine.Engine{
 		// Steps that orchestrate.
 		choice.Engine{},
+		// Functions and their layers.
+		lambda.Function{},
+		lambda.Layer{},
 		// Messaging.
 		sns.Topic{},
 		sns.Publish{},

@@ -164,10 +164,13 @@ func (b *builder) job(j *config.Item) (*asl.Fragment, error) {
 		return nil, err
 	}
 	if r, ok := j.Spec.(engine.Retrier); ok && r.JobRetry() != nil {
+		// After the engine's own retriers: they name specific service
+		// errors, and ASL takes the first retrier that matches (a
+		// States.ALL one must even be last).
 		retrier := Retrier(r.JobRetry())
 		for _, s := range f.States {
 			if s.Type == asl.Task && !hasRetryFor(s, retrier.ErrorEquals) {
-				s.Retry = append([]asl.Retrier{retrier}, s.Retry...)
+				s.Retry = append(s.Retry, retrier)
 			}
 		}
 	}

@@ -203,3 +203,18 @@ groups:
 	require.False(t, diags.HasErrors())
 	assert.Equal(t, []engine.Statement{{Actions: []string{"fake:Run"}, Resources: []string{"${bp:thing:A:arn}"}}}, stacks[0].Machine.Policy.Normalized())
 }
+
+func TestJobRetryComesAfterTheEnginesOwnRetriers(t *testing.T) {
+	sm := machine(t, "name: p\n"+things+`
+groups:
+  - name: G
+    jobs:
+      - name: J
+        type: task
+        config: {thing: A}
+        retry: {}
+`)
+	task := sm.States["G"].Branches[0].States["J"]
+	require.Len(t, task.Retry, 1)
+	assert.Equal(t, []string{"States.ALL"}, task.Retry[len(task.Retry)-1].ErrorEquals, "States.ALL must be the last retrier")
+}

@@ -43,6 +43,7 @@ type Stack struct {
 	Bundling bool
 
 	refs    map[string]*string
+	objects map[string]any
 	ids     map[string]string
 	ctxVals map[string]*string
 	envRole awsiam.IRole
@@ -70,6 +71,13 @@ func (s *Stack) Publish(r engine.Ref, token *string) {
 func (s *Stack) PublishItem(kind string, it *config.Item, attr string, token *string) {
 	s.Publish(engine.Ref{Kind: kind, Name: it.Name, Attr: attr}, token)
 }
+
+// Set keeps a built construct under a key ("lambda_layer/pandas") for
+// other engines of the stack to use.
+func (s *Stack) Set(key string, v any) { s.objects[key] = v }
+
+// Get returns what Set kept, or nil.
+func (s *Stack) Get(key string) any { return s.objects[key] }
 
 // Resolve replaces every placeholder in text by its published token.
 func (s *Stack) Resolve(text string) (string, error) {

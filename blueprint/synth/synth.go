@@ -113,7 +113,7 @@ func buildStack(app awscdk.App, p *plan.Stack, opts Options) error {
 	st := &Stack{
 		Stack: awscdk.NewStack(app, jsii.String(cs.Name), props), Config: cs, Index: p.Index,
 		Bundling: !opts.SkipBundling,
-		refs:     map[string]*string{}, ids: map[string]string{}, ctxVals: map[string]*string{},
+		refs:     map[string]*string{}, objects: map[string]any{}, ids: map[string]string{}, ctxVals: map[string]*string{},
 	}
 	st.Publish(engine.Region, awscdk.Aws_REGION())
 	st.Publish(engine.Account, awscdk.Aws_ACCOUNT_ID())

@@ -1,0 +1,226 @@
+package lambda
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/blueprint-dev/blueprint/blueprint/config"
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
+	"github.com/blueprint-dev/blueprint/blueprint/synth"
+)
+
+// BuildResource creates a standalone function or a layer.
+func (Function) BuildResource(s *synth.Stack, it *config.Item) error {
+	_, err := buildFunction(s, it)
+	return err
+}
+
+// BuildStep creates the function a step invokes.
+func (Function) BuildStep(s *synth.Stack, it *config.Item) error {
+	_, err := buildFunction(s, it)
+	return err
+}
+
+// BuildTrigger creates a function that starts the state machine, with
+// its SNS subscription and schedules.
+func (Function) BuildTrigger(s *synth.Stack, it *config.Item) error {
+	fn, err := buildFunction(s, it)
+	if err != nil {
+		return err
+	}
+	spec := it.Spec.(*FunctionSpec)
+	s.OnMachine(func(m synth.StateMachine) {
+		fn.AddEnvironment(jsii.String("STATE_MACHINE_ARN"), m.StateMachineArn(), nil)
+		m.GrantStartExecution(fn)
+	})
+	if spec.Config.SNS != nil {
+		topic := awssns.Topic_FromTopicArn(s.Scope(), s.ID("TriggerTopic", it.Name), jsii.String(spec.Config.SNS.TopicArn))
+		topic.AddSubscription(awssnssubscriptions.NewLambdaSubscription(fn, nil))
+	}
+	for i, sc := range spec.Config.Schedulers {
+		props := &awseventstargets.LambdaFunctionProps{}
+		if sc.Payload != nil {
+			payload, err := engine.ParsePayload(sc.Payload)
+			if err != nil {
+				return fmt.Errorf("internal error: %w", err)
+			}
+			props.Event = awsevents.RuleTargetInput_FromObject(payload)
+		}
+		rule := awsevents.NewRule(s.Scope(), s.ID("TriggerSchedule", it.Name, fmt.Sprint(i)), &awsevents.RuleProps{
+			Schedule:    awsevents.Schedule_Expression(jsii.String(sc.Cron)),
+			Description: jsii.String(fmt.Sprintf("runs trigger %s on %s", it.Name, sc.Cron)),
+		})
+		rule.AddTarget(awseventstargets.NewLambdaFunction(fn, props))
+	}
+	return nil
+}
+
+func buildFunction(s *synth.Stack, it *config.Item) (awslambda.Function, error) {
+	spec := it.Spec.(*FunctionSpec)
+	cfg := &spec.Config
+	logs := awslogs.NewLogGroup(s.Scope(), s.ID("FunctionLogs", it.Name), &awslogs.LogGroupProps{
+		Retention:     awslogs.RetentionDays_ONE_MONTH,
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	env := map[string]*string{}
+	for _, k := range sortedKeys(cfg.Environment) {
+		env[k] = jsii.String(cfg.Environment[k])
+	}
+	desc := firstNonEmpty(spec.Description, spec.Comment, it.Name+" of pipeline "+s.Config.PipelineName())
+	if len(desc) > 256 {
+		desc = desc[:256]
+	}
+	var fn awslambda.Function
+	if cfg.Image != nil {
+		props := &awslambda.DockerImageFunctionProps{
+			Code:        dockerCode(s, cfg),
+			Timeout:     awscdk.Duration_Seconds(jsii.Number(float64(cfg.Timeout))),
+			MemorySize:  jsii.Number(float64(cfg.Memory)),
+			Environment: &env,
+			Tracing:     awslambda.Tracing_ACTIVE,
+			LogGroup:    logs,
+			Description: jsii.String(desc),
+		}
+		if cfg.ReservedConcurrentExecutions != nil {
+			props.ReservedConcurrentExecutions = jsii.Number(float64(*cfg.ReservedConcurrentExecutions))
+		}
+		if r := s.EnvironmentRole(); r != nil {
+			props.Role = r
+		}
+		fn = awslambda.NewDockerImageFunction(s.Scope(), s.ID("Function", it.Name), props)
+	} else {
+		var layers []awslambda.ILayerVersion
+		for _, name := range cfg.LayerRef {
+			l, ok := s.Get(LayerType + "/" + name).(awslambda.ILayerVersion)
+			if !ok {
+				return nil, fmt.Errorf("internal error: layer %q was not built", name)
+			}
+			layers = append(layers, l)
+		}
+		runtime := effectiveRuntime(cfg.Runtime)
+		props := &awslambda.FunctionProps{
+			Code:        awslambda.Code_FromAsset(jsii.String(filepath.Join(s.Config.RepoDir, cfg.Entry)), nil),
+			Handler:     jsii.String(handler(cfg.Index, cfg.Handler)),
+			Runtime:     cdkRuntime(runtime),
+			Timeout:     awscdk.Duration_Seconds(jsii.Number(float64(cfg.Timeout))),
+			MemorySize:  jsii.Number(float64(cfg.Memory)),
+			Environment: &env,
+			Tracing:     awslambda.Tracing_ACTIVE,
+			LogGroup:    logs,
+			Description: jsii.String(desc),
+		}
+		if len(layers) > 0 {
+			props.Layers = &layers
+		}
+		if cfg.ReservedConcurrentExecutions != nil {
+			props.ReservedConcurrentExecutions = jsii.Number(float64(*cfg.ReservedConcurrentExecutions))
+		}
+		if r := s.EnvironmentRole(); r != nil {
+			props.Role = r
+		}
+		fn = awslambda.NewFunction(s.Scope(), s.ID("Function", it.Name), props)
+	}
+	s.PublishItem(FunctionType, it, "arn", fn.FunctionArn())
+	s.PublishItem(FunctionType, it, "name", fn.FunctionName())
+	s.Set(FunctionType+"/"+it.Name, fn)
+	return fn, nil
+}
+
+func dockerCode(s *synth.Stack, cfg *FunctionConfig) awslambda.DockerImageCode {
+	file := cfg.Image.File
+	if file == "" {
+		file = "Dockerfile"
+	}
+	props := &awslambda.AssetImageCodeProps{File: jsii.String(file)}
+	if len(cfg.Cmd) > 0 {
+		props.Cmd = jsii.Strings(cfg.Cmd...)
+	}
+	return awslambda.DockerImageCode_FromImageAsset(jsii.String(filepath.Join(s.Config.RepoDir, cfg.Image.Directory)), props)
+}
+
+// handler turns data.all's index file and function name into Lambda's
+// handler: "example_handler.py" + "handler" → "example_handler.handler".
+func handler(index, fn string) string {
+	return strings.TrimSuffix(index, filepath.Ext(index)) + "." + fn
+}
+
+func cdkRuntime(name string) awslambda.Runtime {
+	fam := map[string]awslambda.RuntimeFamily{
+		"python": awslambda.RuntimeFamily_PYTHON, "nodejs": awslambda.RuntimeFamily_NODEJS, "java": awslambda.RuntimeFamily_JAVA,
+		"ruby": awslambda.RuntimeFamily_RUBY, "dotnet": awslambda.RuntimeFamily_DOTNET_CORE, "provided": awslambda.RuntimeFamily_OTHER,
+	}[family(name)]
+	if fam == "" {
+		fam = awslambda.RuntimeFamily_OTHER
+	}
+	return awslambda.NewRuntime(jsii.String(name), fam, nil)
+}
+
+// BuildResource creates the layer, bundling a layer_entry locally.
+func (Layer) BuildResource(s *synth.Stack, it *config.Item) error {
+	spec := it.Spec.(*LayerSpec)
+	cfg := &spec.Config
+	var layer awslambda.ILayerVersion
+	runtimes := []awslambda.Runtime{cdkRuntime(effectiveRuntime(cfg.Runtime))}
+	for _, r := range cfg.Runtimes {
+		runtimes = append(runtimes, cdkRuntime(effectiveRuntime(r)))
+	}
+	desc := firstNonEmpty(cfg.Description, spec.Description, spec.Comment, "layer "+it.Name+" of pipeline "+s.Config.PipelineName())
+	switch cfg.way() {
+	case "arn":
+		layer = awslambda.LayerVersion_FromLayerVersionArn(s.Scope(), s.ID("Layer", it.Name), jsii.String(cfg.LayerArn.Arn))
+	case "bucket":
+		bucket := awss3.Bucket_FromBucketArn(s.Scope(), s.ID("LayerBucket", it.Name), jsii.String(cfg.BucketArn))
+		layer = awslambda.NewLayerVersion(s.Scope(), s.ID("Layer", it.Name), &awslambda.LayerVersionProps{
+			Code:               awslambda.Code_FromBucket(bucket, jsii.String(cfg.Key), nil),
+			CompatibleRuntimes: &runtimes,
+			Description:        jsii.String(desc),
+		})
+	case "entry":
+		dir := filepath.Join(s.Config.RepoDir, cfg.LayerEntry)
+		b := &bundler{layer: it.Name, dir: dir, bundleType: cfg.BundleType, cmd: cfg.Cmd}
+		code := awslambda.Code_FromAsset(jsii.String(dir), &awss3assets.AssetOptions{
+			Bundling: &awscdk.BundlingOptions{
+				// CDK requires an image; it is never run because the local
+				// bundler always handles the build.
+				Image:   awscdk.DockerImage_FromRegistry(jsii.String("public.ecr.aws/sam/build-" + effectiveRuntime(cfg.Runtime))),
+				Command: jsii.Strings("bash", "-c", b.command()),
+				Local:   b,
+			},
+		})
+		if b.err != nil {
+			return b.err
+		}
+		layer = awslambda.NewLayerVersion(s.Scope(), s.ID("Layer", it.Name), &awslambda.LayerVersionProps{
+			Code:               code,
+			CompatibleRuntimes: &runtimes,
+			Description:        jsii.String(desc),
+		})
+	default:
+		return fmt.Errorf("internal error: layer %q has no source", it.Name)
+	}
+	s.Set(LayerType+"/"+it.Name, layer)
+	s.PublishItem(LayerType, it, "arn", layer.LayerVersionArn())
+	return nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
