@@ -1,0 +1,110 @@
+package tests
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/blueprint-dev/blueprint/internal/testkit"
+)
+
+// writeRepo writes a pipeline repo of files into a temp dir.
+func writeRepo(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	}
+	return dir
+}
+
+const fn = "customcode/lambda_functions/fn/handler.py"
+const fnBody = "def handler(event, context):\n    return event\n"
+
+// lambdaJob is a valid lambda step to build bad configs around.
+const lambdaJob = `      - name: Run
+        type: lambda_function
+        config:
+          entry: customcode/lambda_functions/fn
+          index: handler.py
+          handler: handler
+`
+
+// TestBadInputs is the catalogue of mistakes users make, each with the
+// exact diagnostic they get. The printed form is the product.
+func TestBadInputs(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		stage string
+		want  string
+	}{
+		{"malformed YAML", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n   jobs: []\n"}, "",
+			"config.yaml:2: invalid YAML: did not find expected '-' indicator\n1 error, 0 warnings"},
+		{"a tab for indentation", map[string]string{"config.yaml": "name: p\ngroups:\n\t- name: G\n"}, "",
+			"config.yaml:3: invalid YAML: found character that cannot start any token (YAML does not allow tabs for indentation; use spaces)\n1 error, 0 warnings"},
+		{"a value with ': ' unquoted", map[string]string{"config.yaml": "name: p\ncomment: note: this breaks\n"}, "",
+			"config.yaml:2: invalid YAML: mapping values are not allowed in this context (a value containing \": \" must be quoted; in a template, {{ value|yaml }} quotes it)\n1 error, 0 warnings"},
+		{"a template syntax error", map[string]string{"config.yaml": "name: p\n{% if stage == 'dev' %}\ncomment: x\n"}, "",
+			"config.yaml:2:1: template: {% if %} is never closed (add {% endif %})\n1 error, 0 warnings"},
+		{"an undefined variable", map[string]string{"config.yaml": "name: p\ncomment: owned by {{ owner }}\n", "variables.yaml": "owner_name: data\n"}, "",
+			"config.yaml:2:22: undefined variable \"owner\" (did you mean \"owner_name\"?)\n1 error, 0 warnings"},
+		{"an unknown step type", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: lamda\n"}, "",
+			"config.yaml:6:15: groups[0].jobs[0].type: unknown step type \"lamda\" (did you mean \"lambda_function\"?)\n1 error, 0 warnings"},
+		{"an unknown resource type", map[string]string{"config.yaml": "name: p\naws_resources:\n  - name: T\n    type: sns_topik\n"}, "",
+			"config.yaml:4:11: aws_resources[0].type: unknown resource type \"sns_topik\" (did you mean \"sns_topic\"?)\n1 error, 0 warnings"},
+		{"a step type under aws_resources", map[string]string{"config.yaml": "name: p\naws_resources:\n  - name: T\n    type: sns_publish\n"}, "",
+			"config.yaml:4:11: aws_resources[0].type: \"sns_publish\" cannot be used as a resource; it is a step type (aws_resources takes \"lambda_function\", \"lambda_layer\" or \"sns_topic\")\n1 error, 0 warnings"},
+		{"a misspelt key", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n" + lambdaJob + "          handlr: x\n", fn: fnBody}, "",
+			"config.yaml:11:11: groups[0].jobs[0].config.handlr: unknown key \"handlr\" (did you mean \"handler\"?)\n1 error, 0 warnings"},
+		{"a misspelt top-level key", map[string]string{"config.yaml": "name: p\naws_resource: []\n"}, "",
+			"config.yaml:2:1: aws_resource: unknown key \"aws_resource\" (did you mean \"aws_resources\"?)\n1 error, 0 warnings"},
+		{"a missing pipeline name", map[string]string{"config.yaml": "comment: no name\n"}, "",
+			"config.yaml:1:1: name: is required\n1 error, 0 warnings"},
+		{"a job without a name", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - type: sns_publish\n        config: {topic_name: t, message: m}\n"}, "",
+			"config.yaml:5:9: groups[0].jobs[0].name: is required\nconfig.yaml:6:30: warning: groups[0].jobs[0].config.topic_name: topic \"t\" is not defined in aws_resources; it must already exist in the account\n1 error, 1 warning"},
+		{"a group without a name", map[string]string{"config.yaml": "name: p\ngroups:\n  - jobs:\n" + lambdaJob, fn: fnBody}, "",
+			"config.yaml:3:5: groups[0].name: is required\n1 error, 0 warnings"},
+		{"a layer_ref to nothing", map[string]string{"config.yaml": "name: p\naws_resources:\n  - name: pandas_layer\n    type: lambda_layer\n    config: {layer_arn: {arn: 'arn:aws:lambda:eu-west-1:111111111111:layer:x:1', id: x}}\ngroups:\n  - name: G\n    jobs:\n" + lambdaJob + "          layer_ref: [panda_layer]\n", fn: fnBody}, "",
+			"config.yaml:15:23: groups[0].jobs[0].config.layer_ref[0]: layer \"panda_layer\" is not defined in aws_resources (did you mean \"pandas_layer\"?)\n1 error, 0 warnings"},
+		{"an entry outside the repo", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: Run\n        type: lambda_function\n        config: {entry: ../../etc, index: passwd, handler: h}\n"}, "",
+			"config.yaml:7:25: groups[0].jobs[0].config.entry: directory \"../../etc\" is outside the repo; paths must stay inside it\n1 error, 0 warnings"},
+		{"an absolute entry", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: Run\n        type: lambda_function\n        config: {entry: /etc, index: passwd, handler: h}\n"}, "",
+			"config.yaml:7:25: groups[0].jobs[0].config.entry: directory \"/etc\" is an absolute path; paths are relative to the repo root, e.g. customcode/…\n1 error, 0 warnings"},
+		{"a missing customcode dir", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: Run\n        type: lambda_function\n        config: {entry: customcode/lambda_functions/nope, index: h.py, handler: h}\n"}, "",
+			"config.yaml:7:25: groups[0].jobs[0].config.entry: directory \"customcode/lambda_functions/nope\" does not exist\n1 error, 0 warnings"},
+		{"a broken cron", map[string]string{"config.yaml": "name: p\nproperties:\n  schedulers:\n    - cron: \"cron(0 22 * *)\"\n"}, "",
+			"config.yaml:4:13: properties.schedulers[0].cron: cron(0 22 * *) has 4 fields; EventBridge needs 6: minutes hours day-of-month month day-of-week year, e.g. cron(0 22 * * ? *)\n1 error, 0 warnings"},
+		{"an empty groups list", map[string]string{"config.yaml": "name: p\ngroups: []\n"}, "",
+			"config.yaml:2:1: groups: is empty (add a group with jobs, or remove groups for a stack of resources only)\n1 error, 0 warnings"},
+		{"an unknown stage", map[string]string{"config.yaml": "name: p\n", "variables.yaml": "stages:\n  dev: {}\n  prod: {}\n"}, "prd",
+			"variables.yaml:1:1: stages: unknown stage \"prd\" (did you mean \"prod\"?)\n1 error, 0 warnings"},
+		{"duplicate job names", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n" + lambdaJob + lambdaJob, fn: fnBody}, "",
+			"config.yaml:11:15: groups[0].jobs[1].name: name \"Run\" is already used by groups[0].jobs[0] (first used on line 5; group and job names become state names and must be unique)\n1 error, 0 warnings"},
+		{"a timeout beyond Lambda's limit", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n" + lambdaJob + "          timeout: 901\n", fn: fnBody}, "",
+			"config.yaml:11:20: groups[0].jobs[0].config.timeout: must be at most 900; got 901\n1 error, 0 warnings"},
+		{"a word where a number belongs", map[string]string{"config.yaml": "name: p\nproperties:\n  timeout: an hour\n"}, "",
+			"config.yaml:3:12: properties.timeout: must be a whole number; got \"an hour\"\n1 error, 0 warnings"},
+		{"a choice without branches", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: C\n        type: choice\n"}, "",
+			"config.yaml:5:9: groups[0].jobs[0].choices: is required\n1 error, 0 warnings"},
+		{"a malformed $. path", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: C\n        type: choice\n        choices:\n          - input: $..x\n            condition: {IsPresent: true}\n            groups:\n              - name: I\n                jobs:\n                  - {name: N, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: m}}\n"}, "",
+			"config.yaml:8:20: groups[0].jobs[0].choices[0].input: path \"$..x\": deep scan \"..\" is not allowed in Step Functions paths\n1 error, 0 warnings"},
+		{"a topic reference with a typo", map[string]string{"config.yaml": "name: p\naws_resources:\n  - {name: Alerts, type: sns_topic}\ngroups:\n  - name: G\n    jobs:\n      - {name: N, type: sns_publish, config: {topic_name: Alert, message: m}}\n"}, "",
+			"config.yaml:7:59: groups[0].jobs[0].config.topic_name: topic \"Alert\" is not a topic of this config (did you mean \"Alerts\"?)\n1 error, 0 warnings"},
+		{"a malformed scheduler payload", map[string]string{"config.yaml": "name: p\nproperties:\n  schedulers:\n    - cron: rate(1 day)\n      payload: \"{'a' 1}\"\n"}, "",
+			"config.yaml:5:16: properties.schedulers[0].payload: payload \"{'a' 1}\" is neither JSON nor a Python dict literal: at character 6: expected \":\" after key \"a\"\n1 error, 0 warnings"},
+	}
+	require.GreaterOrEqual(t, len(tests), 25)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeRepo(t, tt.files)
+			got := testkit.Diagnostics(t, dir, testkit.Options{Stage: tt.stage})
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
