@@ -47,6 +47,9 @@ func (b *bundler) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *bool 
 	}
 	if err != nil {
 		b.err = fmt.Errorf("layer %s: bundling in %s failed: %w", b.layer, b.dir, err)
+		// CDK throws on an empty output before we could report why; leave
+		// it a note so our error is the one the user reads.
+		_ = os.WriteFile(filepath.Join(out, "BUNDLING_FAILED"), []byte(b.err.Error()), 0o644)
 	}
 	return jsii.Bool(true)
 }

@@ -189,7 +189,11 @@ func (Layer) BuildResource(s *synth.Stack, it *config.Item) error {
 			Description:        jsii.String(desc),
 		})
 	case "entry":
-		dir := filepath.Join(s.Config.RepoDir, cfg.LayerEntry)
+		// Absolute: the command runs inside the directory and may name it.
+		dir, err := filepath.Abs(filepath.Join(s.Config.RepoDir, cfg.LayerEntry))
+		if err != nil {
+			return err
+		}
 		b := &bundler{layer: it.Name, dir: dir, bundleType: cfg.BundleType, cmd: cfg.Cmd}
 		code := awslambda.Code_FromAsset(jsii.String(dir), &awss3assets.AssetOptions{
 			Bundling: &awscdk.BundlingOptions{
@@ -200,14 +204,15 @@ func (Layer) BuildResource(s *synth.Stack, it *config.Item) error {
 				Local:   b,
 			},
 		})
-		if b.err != nil {
-			return b.err
-		}
 		layer = awslambda.NewLayerVersion(s.Scope(), s.ID("Layer", it.Name), &awslambda.LayerVersionProps{
 			Code:               code,
 			CompatibleRuntimes: &runtimes,
 			Description:        jsii.String(desc),
 		})
+		// The asset is staged, and so bundled, when the layer binds it.
+		if b.err != nil {
+			return b.err
+		}
 	default:
 		return fmt.Errorf("internal error: layer %q has no source", it.Name)
 	}

@@ -1,9 +1,6 @@
 package lambda
 
-import (
-	"sort"
-	"strings"
-)
+import "strings"
 
 // Runtime lifecycle as Lambda publishes it, as of 2026-11-24: runtimes
 // whose creation Lambda blocks can no longer be deployed. The table is
@@ -44,15 +41,6 @@ func successor(runtime string) string {
 		}
 	}
 	return DefaultRuntime
-}
-
-func knownRuntimes() []string {
-	out := append([]string(nil), supported...)
-	for r := range blocked {
-		out = append(out, r)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func isKnown(runtime string) bool {

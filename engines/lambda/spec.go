@@ -172,8 +172,9 @@ func checkRuntime(c *engine.CheckContext, at, runtime string) {
 	switch {
 	case runtime == "":
 	case !isKnown(runtime):
+		// Suggest only runtimes that can still be deployed.
 		d := c.Errorf(at, "unknown Lambda runtime %q", runtime)
-		d.Hint = diag.DidYouMean(runtime, knownRuntimes())
+		d.Hint = diag.DidYouMean(runtime, supported)
 		if d.Hint == "" {
 			d.Hint = "supported runtimes: " + strings.Join(supported, ", ")
 		}

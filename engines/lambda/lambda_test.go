@@ -1,0 +1,179 @@
+package lambda_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/blueprint-dev/blueprint/internal/check"
+	"github.com/blueprint-dev/blueprint/internal/testkit"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+const fixture = "testdata/pipeline"
+
+func TestStepsInvokeTheirFunctions(t *testing.T) {
+	stacks, diags := testkit.TryPlan(fixture, testkit.Options{Stage: "dev"})
+	require.False(t, diags.HasErrors(), "%v", diags)
+	var printed []string
+	for _, d := range diags {
+		printed = append(printed, d.String())
+	}
+	assert.Equal(t, []string{
+		"config.yaml:25:16: warning: aws_resources[3].config.runtime: Lambda no longer creates functions with python3.8; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
+		"config.yaml:58:20: warning: groups[0].jobs[0].config.runtime: Lambda no longer creates functions with python3.7; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
+	}, printed)
+	run := stacks[0].Machine.Definition.States["Run"]
+	task := func(i int, name string) map[string]any {
+		raw, err := json.Marshal(run.Branches[i].States[name])
+		require.NoError(t, err)
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(raw, &m))
+		return m
+	}
+	with := task(0, "WithLayers")
+	assert.Equal(t, "arn:aws:states:::lambda:invoke", with["Resource"])
+	assert.Equal(t, map[string]any{"FunctionName": "${bp:lambda_function:WithLayers:arn}", "Payload.$": "$"}, with["Parameters"])
+	assert.Equal(t, "$.result", with["ResultPath"])
+	assert.Equal(t, map[string]any{"Payload.$": "$.Payload"}, with["ResultSelector"])
+	assert.Equal(t, "uses every layer", with["Comment"])
+	assert.Len(t, with["Retry"], 1)
+
+	static := task(1, "StaticPayload")
+	assert.Equal(t, map[string]any{"FunctionName": "${bp:lambda_function:StaticPayload:arn}", "Payload": map[string]any{"node_name": "load"}}, static["Parameters"])
+	assert.Nil(t, static["ResultPath"], "no result path keeps nothing: ResultPath null")
+	assert.Contains(t, string(testkit.Definition(t, stacks[0])), `"ResultPath": null`)
+}
+
+func TestFixtureSynthesizes(t *testing.T) {
+	stacks := testkit.Plan(t, fixture, testkit.Options{Stage: "dev"})
+	a := testkit.Synth(t, stacks, false)
+	check.Assembly(t, a.Dir)
+	fns := a.Resources(t, "lambda-fixture", "AWS::Lambda::Function")
+	require.Len(t, fns, 5, "a standalone function, a trigger and three steps")
+	var runtimes, handlers []string
+	for _, f := range fns {
+		p := f["Properties"].(map[string]any)
+		if r, ok := p["Runtime"].(string); ok {
+			runtimes = append(runtimes, r)
+			handlers = append(handlers, p["Handler"].(string))
+		} else {
+			assert.Equal(t, "Image", p["PackageType"])
+		}
+		assert.Equal(t, map[string]any{"Mode": "Active"}, p["TracingConfig"])
+	}
+	assert.ElementsMatch(t, []string{"python3.12", "python3.12", "python3.12", "python3.12"}, runtimes)
+	assert.ElementsMatch(t, []string{"handler.handler", "handler.handler", "handler.handler", "handler.handler"}, handlers)
+	assert.Len(t, a.Resources(t, "lambda-fixture", "AWS::Lambda::LayerVersion"), 3, "the imported layer is not created")
+	assert.Len(t, a.Resources(t, "lambda-fixture", "AWS::SNS::Subscription"), 1)
+	rules := a.Resources(t, "lambda-fixture", "AWS::Events::Rule")
+	require.Len(t, rules, 2)
+	var inputs []string
+	for _, r := range rules {
+		targets := r["Properties"].(map[string]any)["Targets"].([]any)
+		inputs = append(inputs, targets[0].(map[string]any)["Input"].(string))
+	}
+	assert.ElementsMatch(t, []string{`{"bucket":"datasetbucket","secret":"somesecret"}`, `{"bucket":"other"}`}, inputs)
+	tmpl := string(a.Templates["lambda-fixture"])
+	assert.Contains(t, tmpl, `"STATE_MACHINE_ARN"`)
+	assert.Contains(t, tmpl, `"states:StartExecution"`)
+
+	manifest, err := os.ReadFile(filepath.Join(a.Dir, "lambda-fixture.assets.json"))
+	require.NoError(t, err)
+	var assets struct {
+		DockerImages map[string]any `json:"dockerImages"`
+	}
+	require.NoError(t, json.Unmarshal(manifest, &assets))
+	assert.Len(t, assets.DockerImages, 1, "the container function's image is recorded, to be built at deploy")
+	testkit.Golden(t, "testdata/golden/lambda-fixture.template.json", a.Templates["lambda-fixture"])
+}
+
+// TestLayersAreBundledOnThisMachine synthesizes with bundling on: the
+// custom layer's cmd runs here with /asset-output mapped to the asset dir,
+// and the simple layer's files land under python/, with no Docker at all.
+func TestLayersAreBundledOnThisMachine(t *testing.T) {
+	stacks := testkit.Plan(t, fixture, testkit.Options{Stage: "dev"})
+	a := testkit.Synth(t, stacks, true)
+	var custom, simple bool
+	dirs, _ := filepath.Glob(filepath.Join(a.Dir, "asset.*"))
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, "python", "helpers", "__init__.py")); err == nil {
+			custom = true
+		}
+		if _, err := os.Stat(filepath.Join(d, "python", "pkg", "__init__.py")); err == nil {
+			simple = true
+			_, err := os.Stat(filepath.Join(d, "python", "requirements.txt"))
+			assert.True(t, os.IsNotExist(err), "requirements.txt is not part of the layer")
+		}
+	}
+	assert.True(t, custom, "custom layer bundled")
+	assert.True(t, simple, "simple layer bundled")
+}
+
+func TestAFailingLayerCommandIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "customcode", "layer"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(`name: p
+aws_resources:
+  - name: broken
+    type: lambda_layer
+    config: {layer_entry: customcode/layer, bundle_type: custom, cmd: "echo nope >&2; exit 3"}
+`), 0o644))
+	stacks := testkit.Plan(t, dir, testkit.Options{})
+	_, err := testkitSynth(stacks, dir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "layer broken: bundling in")
+	assert.Contains(t, err.Error(), "exit status 3")
+	assert.Contains(t, err.Error(), "nope")
+}
+
+func TestBadLambdaConfigs(t *testing.T) {
+	base := map[string]string{"customcode/fn/handler.py": "def handler(e, c):\n    return e\n", "customcode/img/README": "no Dockerfile here\n"}
+	tests := []struct{ name, cfg, want string }{
+		{"a missing index file", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: main.py, handler: h}}\n",
+			`config.yaml:5:80: groups[0].jobs[0].config.index: file "customcode/fn/main.py" does not exist`},
+		{"memory below Lambda's minimum", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py, handler: h, memory: 64}}\n",
+			`config.yaml:5:112: groups[0].jobs[0].config.memory: must be at least 128; got 64`},
+		{"an unknown runtime", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py, handler: h, runtime: python3.21}}\n",
+			`config.yaml:5:113: groups[0].jobs[0].config.runtime: unknown Lambda runtime "python3.21" (did you mean "python3.12"?)`},
+		{"an image directory without a Dockerfile", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {image: {directory: customcode/img}}}\n",
+			`config.yaml:5:58: groups[0].jobs[0].config.image.file: file "customcode/img/Dockerfile" does not exist`},
+		{"a container function with a handler", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {image: {directory: customcode/fn, file: handler.py}, handler: h}}\n",
+			`config.yaml:5:113: groups[0].jobs[0].config.handler: a container-image function (config.image) takes no handler: the image holds the code and its runtime`},
+		{"a zip function without handler", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py}}\n",
+			`config.yaml:5:50: groups[0].jobs[0].config.handler: is required when image is not set`},
+		{"a malformed trigger payload", "name: p\ngroups:\n  - name: G\n    jobs: [{name: N, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: m}}]\ntriggers:\n  - name: T\n    type: lambda_function\n    config:\n      entry: customcode/fn\n      index: handler.py\n      handler: handler\n      schedulers:\n        - cron: cron(0 4 * * ? *)\n          payload: \"secret=x\"\n",
+			`config.yaml:14:20: triggers[0].config.schedulers[0].payload: payload "secret=x" is neither JSON nor a Python dict literal: at character 1: unexpected "s"`},
+		{"a broken trigger cron", "name: p\ngroups:\n  - name: G\n    jobs: [{name: N, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: m}}]\ntriggers:\n  - name: T\n    type: lambda_function\n    config:\n      entry: customcode/fn\n      index: handler.py\n      handler: handler\n      schedulers:\n        - cron: cron(0 4 * * * *)\n",
+			`config.yaml:13:17: triggers[0].config.schedulers[0].cron: cron(0 4 * * * *): exactly one of day-of-month and day-of-week must be "?"`},
+		{"sns on a step", "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: F\n        type: lambda_function\n        config: {entry: customcode/fn, index: handler.py, handler: h, sns: {topic_arn: 'arn:aws:sns:eu-west-1:111111111111:t'}}\n",
+			`config.yaml:7:76: groups[0].jobs[0].config.sns: sns subscribes a trigger to a topic; this function is not under triggers`},
+		{"a layer made two ways", "name: p\naws_resources:\n  - name: L\n    type: lambda_layer\n    config: {layer_entry: customcode/fn, bundle_type: custom, cmd: x, layer_arn: {arn: 'arn:aws:lambda:eu-west-1:111111111111:layer:l:1'}}\n",
+			`config.yaml:5:13: aws_resources[0].config: a layer is made one way: give only one of layer_entry, layer_arn or bucket_arn + key`},
+		{"a simple layer without requirements.txt", "name: p\naws_resources:\n  - name: L\n    type: lambda_layer\n    config: {layer_entry: customcode/fn, bundle_type: simple}\n",
+			`config.yaml:5:27: aws_resources[0].config.layer_entry: bundle_type simple installs customcode/fn/requirements.txt, which does not exist`},
+		{"an unknown bundle type", "name: p\naws_resources:\n  - name: L\n    type: lambda_layer\n    config: {layer_entry: customcode/fn, bundle_type: docker}\n",
+			`config.yaml:5:55: aws_resources[0].config.bundle_type: must be one of "simple" or "custom"; got "docker"`},
+		{"a reserved environment variable", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py, handler: h, environment: {AWS_REGION: x}}}\n",
+			`config.yaml:5:130: groups[0].jobs[0].config.environment.AWS_REGION: AWS_REGION is set by Lambda itself and cannot be overridden`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, body := range base {
+				p := filepath.Join(dir, name)
+				require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+				require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+			}
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(tt.cfg), 0o644))
+			got := testkit.Diagnostics(t, dir, testkit.Options{})
+			assert.Equal(t, tt.want, strings.Split(got, "\n")[0], got)
+		})
+	}
+}
