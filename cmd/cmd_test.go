@@ -195,3 +195,51 @@ func TestSynthActsAsACDKApp(t *testing.T) {
 	_, err = os.Stat(filepath.Join(dir, "cdk.out"))
 	assert.True(t, os.IsNotExist(err), "under the CDK CLI nothing is written to ./cdk.out")
 }
+
+func TestEveryConfigIsItsOwnStack(t *testing.T) {
+	dir := repo(t, map[string]string{
+		"config.yaml": small, "variables.yaml": smallVars,
+		"configs/nightly-report.yaml": "name: nightly\ngroups:\n  - name: N\n    jobs: [{name: Ping, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: '{{ greeting }}'}}]\n",
+		"configs/resources_only.yml":  "name: extra\naws_resources: [{name: More, type: sns_topic}]\n",
+		"configs/notes.txt":           "not a config",
+	})
+	out := filepath.Join(t.TempDir(), "cdk.out")
+	code, _, errOut := run(t, nil, "synth", "--dir", dir, "--stage", "dev", "--out", out)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "3 stack(s): small-pipeline, small-pipeline-nightly-report, small-pipeline-resources-only")
+	tmpl, err := os.ReadFile(filepath.Join(out, "small-pipeline-nightly-report.template.json"))
+	require.NoError(t, err)
+	assert.Contains(t, string(tmpl), `"StateMachineName": "small-pipeline-nightly-report"`)
+	assert.Contains(t, string(tmpl), `\"Message\":\"hello\"`)
+
+	code, _, errOut = run(t, nil, "synth", "--dir", dir, "--stage", "dev", "--out", out, "--config", "configs/nightly-report.yaml")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "1 stack(s): small-pipeline-nightly-report")
+
+	code, _, errOut = run(t, nil, "validate", "--dir", dir, "--config", "configs/nightly.yaml")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "--config configs/nightly.yaml: no such config; the configs of this repo are config.yaml, configs/nightly-report.yaml, configs/resources_only.yml (did you mean \"configs/nightly-report.yaml\"?)\n1 error, 0 warnings\n", errOut)
+}
+
+func TestStackNamesThatCollideAreReported(t *testing.T) {
+	dir := repo(t, map[string]string{
+		"config.yaml":        "name: p\n",
+		"configs/a_b.yaml":   "name: x\n",
+		"configs/a-b.yaml":   "name: y\n",
+	})
+	code, _, errOut := run(t, nil, "validate", "--dir", dir)
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "configs/a_b.yaml: stack name \"p-a-b\" is already used by configs/a-b.yaml (rename one of the files: stack names come from the file names, with characters outside A-Z, a-z, 0-9 and - replaced by -)\n1 error, 0 warnings\n", errOut)
+}
+
+func TestTheEnvironmentRoleReplacesTheCreatedRole(t *testing.T) {
+	dir := repo(t, map[string]string{"config.yaml": small, "variables.yaml": smallVars})
+	out := filepath.Join(t.TempDir(), "cdk.out")
+	code, _, errOut := run(t, map[string]string{"ENVROLEARN": "arn:aws:iam::111111111111:role/dataall-env", "AWSACCOUNTID": "111111111111", "AWSREGION": "eu-west-1"},
+		"synth", "--dir", dir, "--stage", "dev", "--out", out)
+	require.Equal(t, 0, code, errOut)
+	tmpl, err := os.ReadFile(filepath.Join(out, "small-pipeline.template.json"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(tmpl), `"AWS::IAM::Role"`)
+	assert.Contains(t, string(tmpl), `"RoleArn": "arn:aws:iam::111111111111:role/dataall-env"`)
+}

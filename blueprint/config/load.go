@@ -90,8 +90,16 @@ func Load(opts LoadOptions) ([]*Stack, diag.List) {
 		}
 		if keep == nil {
 			d := diag.Diagnostic{Message: fmt.Sprintf("--config %s: no such config; the configs of this repo are %s", opts.Only, strings.Join(files, ", "))}
-			if s := diag.Suggest(only, files); s != "" {
-				d.Hint = fmt.Sprintf("did you mean %q?", s)
+			// Compare base names: the directory part is the same for all.
+			bases := map[string]string{}
+			var names []string
+			for _, f := range files {
+				b := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
+				bases[b] = f
+				names = append(names, b)
+			}
+			if s := diag.Suggest(strings.TrimSuffix(filepath.Base(only), filepath.Ext(only)), names); s != "" {
+				d.Hint = fmt.Sprintf("did you mean %q?", bases[s])
 			}
 			diags.Add(d)
 			return nil, diags
