@@ -237,8 +237,21 @@ func (d *Decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	elem := v.Type().Elem()
+	for elem.Kind() == reflect.Pointer {
+		elem = elem.Elem()
+	}
 	for i, c := range n.Content {
-		d.decode(resolve(c), s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+		c = resolve(c)
+		ip := fmt.Sprintf("%s[%d]", path, i)
+		// An empty "-" entry of a list of mappings is a mistake (often a
+		// half-deleted item), not something to skip silently.
+		if isNull(c) && elem.Kind() == reflect.Struct {
+			d.Errorf(c, ip, "is an empty entry").Hint = "remove the \"-\" or fill in the entry"
+			d.broken[ip] = true
+			continue
+		}
+		d.decode(c, s.Index(i), ip)
 	}
 	v.Set(s)
 }

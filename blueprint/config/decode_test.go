@@ -121,3 +121,8 @@ func TestPositionsMapToTheTemplateLine(t *testing.T) {
 func TestKeyPathsListsNestedKeys(t *testing.T) {
 	assert.Equal(t, []string{"config.entry", "config.environment", "config.timeout", "kind", "layer_ref", "name", "on", "payload", "ratio", "retry_attempts"}, KeyPaths(&spec{}))
 }
+
+func TestAnEmptyListEntryIsReported(t *testing.T) {
+	var p Pipeline
+	assert.Equal(t, []string{`c.yaml:3:4: x.groups[0]: is an empty entry (remove the "-" or fill in the entry)`}, decode(t, "name: n\ngroups:\n  -\n", &p))
+}
