@@ -3,7 +3,10 @@ package engines
 
 import (
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
+	"github.com/blueprint-dev/blueprint/engines/apigateway"
+	"github.com/blueprint-dev/blueprint/engines/batch"
 	"github.com/blueprint-dev/blueprint/engines/choice"
+	"github.com/blueprint-dev/blueprint/engines/dynamodb"
 	"github.com/blueprint-dev/blueprint/engines/lambda"
 	"github.com/blueprint-dev/blueprint/engines/sns"
 )
@@ -17,9 +20,17 @@ func All() []engine.Engine {
 		// Functions and their layers.
 		lambda.Function{},
 		lambda.Layer{},
+		// Containers on AWS Batch.
+		batch.ComputeEnvironment{},
+		batch.JobQueue{},
+		batch.JobDefinition{},
+		batch.Step{},
 		// Messaging.
 		sns.Topic{},
 		sns.Publish{},
+		// Data and APIs.
+		dynamodb.Engine{},
+		apigateway.Engine{},
 	}
 }
 

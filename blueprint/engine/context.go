@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/blueprint-dev/blueprint/blueprint/config"
@@ -147,6 +148,12 @@ func (c *CheckContext) RequireResource(rel, what, name string, types ...string) 
 		d.Hint = fmt.Sprintf("did you mean %q?", s)
 	} else if len(candidates) == 0 {
 		d.Hint = fmt.Sprintf("add a resource of type %s", diag.OneOf(types))
+	} else {
+		sort.Strings(candidates)
+		if len(candidates) > 5 {
+			candidates = append(candidates[:5], "…")
+		}
+		d.Hint = "defined: " + strings.Join(candidates, ", ")
 	}
 	return nil
 }

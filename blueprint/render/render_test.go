@@ -94,17 +94,17 @@ func TestTheYAMLFilterRoundTrips(t *testing.T) {
 
 func TestLineMapTracesRenderedLinesToTheTemplate(t *testing.T) {
 	src := strings.Join([]string{
-		"name: p",                    // 1
-		"{% if stage == 'prod' %}",   // 2
-		"big: true",                  // 3
-		"{% elif stage == 'dev' %}",  // 4
-		"small: true",                // 5
-		"{% endif %}",                // 6
-		"items:",                     // 7
-		"{% for i in items %}",       // 8
-		"  - {{ i }}",                // 9
-		"{% endfor %}",               // 10
-		"last: 1",                    // 11
+		"name: p",                   // 1
+		"{% if stage == 'prod' %}",  // 2
+		"big: true",                 // 3
+		"{% elif stage == 'dev' %}", // 4
+		"small: true",               // 5
+		"{% endif %}",               // 6
+		"items:",                    // 7
+		"{% for i in items %}",      // 8
+		"  - {{ i }}",               // 9
+		"{% endfor %}",              // 10
+		"last: 1",                   // 11
 	}, "\n") + "\n"
 	res, diags := Render("config.yaml", []byte(src), Context{"stage": "dev", "items": []any{"a", "b", "c"}}, ".", env())
 	require.Empty(t, diags)
@@ -168,8 +168,8 @@ func TestBuildContext(t *testing.T) {
 
 func TestBadVariablesFiles(t *testing.T) {
 	for body, want := range map[string]string{
-		"a: [1\n":             "variables.yaml:1: invalid YAML: did not find expected ',' or ']'",
-		"- a\n":               "variables.yaml:1:1: must be a mapping of variable names to values",
+		"a: [1\n":               "variables.yaml:1: invalid YAML: did not find expected ',' or ']'",
+		"- a\n":                 "variables.yaml:1:1: must be a mapping of variable names to values",
 		"stages: [dev, prod]\n": "variables.yaml:1:9: stages: must map each stage name to its variables, e.g. stages: {dev: {instance_type: ml.m5.large}}",
 	} {
 		dir := t.TempDir()

@@ -44,6 +44,10 @@ type Stack struct {
 
 	refs    map[string]*string
 	objects map[string]any
+	// pending builds a resource by name on demand, so a resource may use
+	// one declared after it; built records those already built.
+	pending func(name string) error
+	built   map[string]bool
 	ids     map[string]string
 	ctxVals map[string]*string
 	envRole awsiam.IRole
@@ -70,6 +74,15 @@ func (s *Stack) Publish(r engine.Ref, token *string) {
 // PublishItem records a value of an item, under its canonical type.
 func (s *Stack) PublishItem(kind string, it *config.Item, attr string, token *string) {
 	s.Publish(engine.Ref{Kind: kind, Name: it.Name, Attr: attr}, token)
+}
+
+// Need builds the resource named name now, if it is not built yet, so
+// that its constructs and values are there for the caller.
+func (s *Stack) Need(name string) error {
+	if s.built[name] || s.pending == nil {
+		return nil
+	}
+	return s.pending(name)
 }
 
 // Set keeps a built construct under a key ("lambda_layer/pandas") for

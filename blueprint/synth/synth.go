@@ -121,14 +121,36 @@ func buildStack(app awscdk.App, p *plan.Stack, opts Options) error {
 	tag(st, opts.Environ)
 
 	reg := opts.Registry
-	for _, it := range cs.Pipeline.Resources {
-		if err := build(reg, it, func(e engine.Engine) (bool, error) {
+	st.built = map[string]bool{}
+	building := map[string]bool{}
+	var buildResource func(it *config.Item) error
+	buildResource = func(it *config.Item) error {
+		if st.built[it.Name] {
+			return nil
+		}
+		if building[it.Name] {
+			return fmt.Errorf("%s: resource %q needs itself", it.Path, it.Name)
+		}
+		building[it.Name] = true
+		err := build(reg, it, func(e engine.Engine) (bool, error) {
 			b, ok := e.(ResourceBuilder)
 			if !ok {
 				return false, nil
 			}
 			return true, b.BuildResource(st, it)
-		}); err != nil {
+		})
+		st.built[it.Name] = err == nil
+		return err
+	}
+	st.pending = func(name string) error {
+		it := p.Index.Resources[name]
+		if it == nil {
+			return fmt.Errorf("internal error: no resource %q", name)
+		}
+		return buildResource(it)
+	}
+	for _, it := range cs.Pipeline.Resources {
+		if err := buildResource(it); err != nil {
 			return err
 		}
 	}

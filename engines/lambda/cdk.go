@@ -104,6 +104,9 @@ func buildFunction(s *synth.Stack, it *config.Item) (awslambda.Function, error) 
 	} else {
 		var layers []awslambda.ILayerVersion
 		for _, name := range cfg.LayerRef {
+			if err := s.Need(name); err != nil {
+				return nil, err
+			}
 			l, ok := s.Get(LayerType + "/" + name).(awslambda.ILayerVersion)
 			if !ok {
 				return nil, fmt.Errorf("internal error: layer %q was not built", name)

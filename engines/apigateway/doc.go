@@ -1,0 +1,2 @@
+// Package apigateway is the apigateway resource: a REST API with a stage per pipeline stage and access logs.
+package apigateway

@@ -1,0 +1,92 @@
+package batch_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/blueprint-dev/blueprint/internal/testkit"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+const resources = `aws_resources:
+  - name: CE
+    type: batch_compute_environment
+    properties: {compute_resource_type: SPOT, subnet_ids: [subnet-0a1b], security_group_ids: [sg-0a1b]}
+  - name: Queue
+    type: batch_job_queue
+    properties: {compute_environment: {compute_environment_ref: [CE]}}
+  - name: Def
+    type: batch_job_definition
+    job_definition: {container_properties: {image: {uri: public.ecr.aws/docker/library/busybox:latest}}}
+`
+
+func TestBadBatchConfigs(t *testing.T) {
+	tests := []struct{ name, cfg, want string }{
+		{"an unknown compute resource type", "name: p\naws_resources:\n  - name: CE\n    type: batch_compute_environment\n    properties: {compute_resource_type: spot, subnet_ids: [subnet-0a1b], security_group_ids: [sg-0a1b]}\n",
+			`config.yaml:5:41: aws_resources[0].properties.compute_resource_type: must be one of "SPOT", "ON_DEMAND", "EC2", "FARGATE" or "FARGATE_SPOT"; got "spot"`},
+		{"a compute environment without subnets", "name: p\naws_resources:\n  - name: CE\n    type: batch_compute_environment\n    properties: {compute_resource_type: ON_DEMAND, vpc_id: vpc-0a1b}\n",
+			`config.yaml:5:17: aws_resources[0].properties: a compute environment needs subnets: subnet_from_cloudformation (an export holding a comma-separated subnet list) or subnet_ids`},
+		{"a bid percentage on demand", "name: p\naws_resources:\n  - name: CE\n    type: batch_compute_environment\n    properties: {compute_resource_type: ON_DEMAND, bid_percentage: 50, subnet_ids: [subnet-0a1b], vpc_id: vpc-0a1b}\n",
+			`config.yaml:5:68: aws_resources[0].properties.bid_percentage: bid_percentage applies to SPOT compute environments; this one is ON_DEMAND`},
+		{"a queue referring to no compute environment", "name: p\n" + resources + "  - name: Q2\n    type: batch_job_queue\n    properties: {compute_environment: {compute_environment_ref: [CEE]}}\n",
+			`config.yaml:14:66: aws_resources[3].properties.compute_environment.compute_environment_ref[0]: compute environment "CEE" is not defined in aws_resources (did you mean "CE"?)`},
+		{"a job referring to no queue", "name: p\n" + resources + "groups:\n  - name: G\n    jobs:\n      - {name: J, type: batch, job_queue_ref: Queu, job_definition_ref: Def}\n",
+			`config.yaml:15:47: groups[0].jobs[0].job_queue_ref: job queue "Queu" is not defined in aws_resources (did you mean "Queue"?)`},
+		{"a job referring to no definition", "name: p\n" + resources + "groups:\n  - name: G\n    jobs:\n      - {name: J, type: batch, job_queue_ref: Queue, job_definition_ref: Other}\n",
+			`config.yaml:15:74: groups[0].jobs[0].job_definition_ref: job definition "Other" is not defined in aws_resources (defined: Def)`},
+		{"a job missing its refs", "name: p\n" + resources + "groups:\n  - name: G\n    jobs:\n      - {name: J, type: batch}\n",
+			`config.yaml:15:9: groups[0].jobs[0].job_definition_ref: is required`},
+		{"a Dockerfile that does not exist", "name: p\naws_resources:\n  - name: Def\n    type: batch_job_definition\n    job_definition: {container_properties: {image: {assets: {directory: customcode/batch, file: Dockerfile.gpu}}}}\n",
+			`config.yaml:5:97: aws_resources[0].job_definition.container_properties.image.assets.file: file "customcode/batch/Dockerfile.gpu" does not exist`},
+		{"memory outside Batch's limits", "name: p\naws_resources:\n  - name: Def\n    type: batch_job_definition\n    job_definition: {container_properties: {image: {uri: busybox}, memory: 2}}\n",
+			`config.yaml:5:76: aws_resources[0].job_definition.container_properties.memory: must be at least 4; got 2`},
+		{"a Fargate size Fargate does not offer", "name: p\naws_resources:\n  - name: Def\n    type: batch_job_definition\n    job_definition: {platform: FARGATE, container_properties: {image: {uri: busybox}, vcpus: 3}}\n",
+			`config.yaml:5:94: aws_resources[0].job_definition.container_properties.vcpus: Fargate jobs take 0.25, 0.5, 1, 2, 4, 8 or 16 vCPUs; got 3`},
+		{"an array size of one", "name: p\n" + resources + "groups:\n  - name: G\n    jobs:\n      - {name: J, type: batch, job_queue_ref: Queue, job_definition_ref: Def, config: {array_size: 1}}\n",
+			`config.yaml:15:100: groups[0].jobs[0].config.array_size: must be at least 2; got 1`},
+		{"a queue mixing Fargate and Spot", "name: p\n" + resources + "  - name: F\n    type: batch_compute_environment\n    properties: {compute_resource_type: FARGATE, subnet_ids: [subnet-0a1b], security_group_ids: [sg-0a1b]}\n  - name: Q2\n    type: batch_job_queue\n    properties: {compute_environment: {compute_environment_ref: [CE, F]}}\n",
+			`config.yaml:17:65: aws_resources[4].properties.compute_environment.compute_environment_ref: a job queue cannot mix Fargate and EC2/SPOT compute environments`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.MkdirAll(filepath.Join(dir, "customcode", "batch"), 0o755))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "customcode", "batch", "Dockerfile"), []byte("FROM busybox\n"), 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(tt.cfg), 0o644))
+			got := testkit.Diagnostics(t, dir, testkit.Options{})
+			assert.Equal(t, tt.want, strings.Split(got, "\n")[0], got)
+		})
+	}
+}
+
+func TestBatchStepSubmitsAndWaits(t *testing.T) {
+	stacks := testkit.Plan(t, "../../examples/batch", testkit.Options{Stage: "dev"})
+	def := stacks[0].Machine.Definition
+	large := def.States["LargeViews"].Branches[0].States["MakeLargeViews"]
+	assert.Equal(t, "arn:aws:states:::batch:submitJob.sync", large.Resource)
+	assert.Equal(t, map[string]any{
+		"JobName": "MakeLargeViews", "JobQueue": "${bp:batch_job_queue:ImageQueue:arn}", "JobDefinition": "${bp:batch_job_definition:Resize:arn}",
+		"ContainerOverrides": map[string]any{"Command": []string{"--width", "1600", "--height", "1200"}},
+		"ArrayProperties":    map[string]any{"Size": 4},
+	}, large.Parameters)
+	require.Len(t, large.Retry, 1)
+	thumbs := def.States["Thumbnails"].Branches[0].States["MakeThumbnails"].Parameters.(map[string]any)
+	assert.Equal(t, []map[string]any{{"Name": "INPUT_PREFIX", "Value.$": "$.input_prefix"}}, thumbs["ContainerOverrides"].(map[string]any)["Environment"])
+	set := map[string]bool{}
+	for _, s := range stacks[0].Machine.Policy.Normalized() {
+		for _, a := range s.Actions {
+			set[a] = true
+		}
+	}
+	var actions []string
+	for a := range set {
+		actions = append(actions, a)
+	}
+	assert.ElementsMatch(t, []string{"batch:SubmitJob", "batch:DescribeJobs", "batch:TerminateJob", "events:DescribeRule", "events:PutRule", "events:PutTargets"}, actions)
+}

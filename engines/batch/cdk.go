@@ -1,0 +1,197 @@
+package batch
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsbatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecrassets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/blueprint-dev/blueprint/blueprint/config"
+	"github.com/blueprint-dev/blueprint/blueprint/synth"
+)
+
+// BuildResource creates the compute environment, with its security group
+// and instance role when it needs them.
+func (ComputeEnvironment) BuildResource(s *synth.Stack, it *config.Item) error {
+	p := &it.Spec.(*ComputeEnvironmentSpec).Properties
+	var subnets *[]*string
+	if p.SubnetFromCloudformation != "" {
+		subnets = awscdk.Fn_Split(jsii.String(","), awscdk.Fn_ImportValue(jsii.String(p.SubnetFromCloudformation)), nil)
+	} else {
+		subnets = jsii.Strings(p.SubnetIDs...)
+	}
+	groups := jsii.Strings(p.SecurityGroupIDs...)
+	if len(p.SecurityGroupIDs) == 0 {
+		vpc := jsii.String(p.VpcID)
+		if p.VpcFromCloudformation != "" {
+			vpc = awscdk.Fn_ImportValue(jsii.String(p.VpcFromCloudformation))
+		}
+		sg := awsec2.NewCfnSecurityGroup(s.Scope(), s.ID("ComputeSecurityGroup", it.Name), &awsec2.CfnSecurityGroupProps{
+			GroupDescription: jsii.String("Batch compute environment " + it.Name + ": outbound only"),
+			VpcId:            vpc,
+			SecurityGroupEgress: []any{&awsec2.CfnSecurityGroup_EgressProperty{
+				IpProtocol: jsii.String("-1"), CidrIp: jsii.String("0.0.0.0/0"), Description: jsii.String("jobs reach AWS APIs and registries"),
+			}},
+		})
+		groups = &[]*string{sg.AttrGroupId()}
+	}
+	typ := p.ComputeResourceType
+	if typ == "ON_DEMAND" {
+		typ = "EC2"
+	}
+	res := &awsbatch.CfnComputeEnvironment_ComputeResourcesProperty{
+		Type:             jsii.String(typ),
+		MaxvCpus:         jsii.Number(float64(p.MaxVCPUs)),
+		Subnets:          subnets,
+		SecurityGroupIds: groups,
+	}
+	if !p.fargate() {
+		types := p.InstanceTypes
+		if len(types) == 0 {
+			types = []string{"optimal"}
+		}
+		res.InstanceTypes = jsii.Strings(types...)
+		res.MinvCpus = jsii.Number(float64(p.MinVCPUs))
+		res.InstanceRole = instanceProfile(s, it.Name)
+		res.AllocationStrategy = jsii.String("BEST_FIT_PROGRESSIVE")
+		if typ == "SPOT" {
+			res.AllocationStrategy = jsii.String("SPOT_CAPACITY_OPTIMIZED")
+			if p.BidPercentage > 0 {
+				res.BidPercentage = jsii.Number(float64(p.BidPercentage))
+			}
+		}
+	}
+	ce := awsbatch.NewCfnComputeEnvironment(s.Scope(), s.ID("ComputeEnvironment", it.Name), &awsbatch.CfnComputeEnvironmentProps{
+		Type:             jsii.String("MANAGED"),
+		State:            jsii.String("ENABLED"),
+		ComputeResources: res,
+		// No ServiceRole: Batch uses its service-linked role.
+	})
+	s.PublishItem(ComputeEnvironmentType, it, "arn", ce.Ref())
+	return nil
+}
+
+// instanceProfile is the role EC2 instances of a compute environment run as.
+func instanceProfile(s *synth.Stack, name string) *string {
+	if r := s.EnvironmentRole(); r != nil {
+		return s.ContextValue("batch_instance_profile_arn")
+	}
+	role := awsiam.NewRole(s.Scope(), s.ID("ComputeInstanceRole", name), &awsiam.RoleProps{
+		AssumedBy: awsiam.NewServicePrincipal(jsii.String("ec2.amazonaws.com"), nil),
+		ManagedPolicies: &[]awsiam.IManagedPolicy{
+			awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("service-role/AmazonEC2ContainerServiceforEC2Role")),
+		},
+	})
+	profile := awsiam.NewCfnInstanceProfile(s.Scope(), s.ID("ComputeInstanceProfile", name), &awsiam.CfnInstanceProfileProps{
+		Roles: &[]any{role.RoleName()},
+	})
+	return profile.AttrArn()
+}
+
+// BuildResource creates the queue over its compute environments, in order.
+func (JobQueue) BuildResource(s *synth.Stack, it *config.Item) error {
+	spec := it.Spec.(*JobQueueSpec)
+	var order []any
+	for i, name := range spec.Properties.ComputeEnvironment.Refs {
+		if err := s.Need(name); err != nil {
+			return err
+		}
+		arn, err := s.Resolve(refOf(ComputeEnvironmentType, name))
+		if err != nil {
+			return fmt.Errorf("internal error: %w", err)
+		}
+		order = append(order, &awsbatch.CfnJobQueue_ComputeEnvironmentOrderProperty{
+			ComputeEnvironment: jsii.String(arn), Order: jsii.Number(float64(i + 1)),
+		})
+	}
+	q := awsbatch.NewCfnJobQueue(s.Scope(), s.ID("JobQueue", it.Name), &awsbatch.CfnJobQueueProps{
+		Priority:                jsii.Number(float64(spec.Properties.Priority)),
+		State:                   jsii.String("ENABLED"),
+		ComputeEnvironmentOrder: order,
+	})
+	s.PublishItem(JobQueueType, it, "arn", q.Ref())
+	return nil
+}
+
+// BuildResource creates the job definition; a Dockerfile image becomes a
+// Docker image asset that the CDK CLI builds at deploy.
+func (JobDefinition) BuildResource(s *synth.Stack, it *config.Item) error {
+	spec := it.Spec.(*JobDefinitionSpec)
+	jd := &spec.JobDefinition
+	cp := &jd.ContainerProperties
+	image := jsii.String(cp.Image.URI)
+	if a := cp.Image.Assets; a != nil {
+		file := a.File
+		if file == "" {
+			file = "Dockerfile"
+		}
+		asset := awsecrassets.NewDockerImageAsset(s.Scope(), s.ID("JobImage", it.Name), &awsecrassets.DockerImageAssetProps{
+			Directory: jsii.String(filepath.Join(s.Config.RepoDir, a.Directory)),
+			File:      jsii.String(file),
+		})
+		image = asset.ImageUri()
+	}
+	role := s.EnvironmentRole()
+	if role == nil {
+		r := awsiam.NewRole(s.Scope(), s.ID("JobRole", it.Name), &awsiam.RoleProps{
+			AssumedBy: awsiam.NewServicePrincipal(jsii.String("ecs-tasks.amazonaws.com"), nil),
+		})
+		bucket := s.ContextValue("pipeline_bucket")
+		r.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: jsii.Strings("s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject"),
+			Resources: jsii.Strings(
+				*awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":s3:::"), bucket}),
+				*awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":s3:::"), bucket, jsii.String("/*")}),
+			),
+		}))
+		role = r
+	}
+	var env []any
+	for _, k := range sortedKeys(cp.Environment) {
+		env = append(env, &awsbatch.CfnJobDefinition_EnvironmentProperty{Name: jsii.String(k), Value: jsii.String(cp.Environment[k])})
+	}
+	container := &awsbatch.CfnJobDefinition_ContainerPropertiesProperty{
+		Image: image,
+		ResourceRequirements: []any{
+			&awsbatch.CfnJobDefinition_ResourceRequirementProperty{Type: jsii.String("VCPU"), Value: jsii.String(fmt.Sprint(cp.VCPUs))},
+			&awsbatch.CfnJobDefinition_ResourceRequirementProperty{Type: jsii.String("MEMORY"), Value: jsii.String(fmt.Sprint(cp.Memory))},
+		},
+		JobRoleArn:  role.RoleArn(),
+		Environment: env,
+	}
+	if len(cp.Command) > 0 {
+		container.Command = jsii.Strings(cp.Command...)
+	}
+	platform := "EC2"
+	if jd.Platform == "FARGATE" {
+		platform = "FARGATE"
+		exec := s.EnvironmentRole()
+		if exec == nil {
+			exec = awsiam.NewRole(s.Scope(), s.ID("JobExecutionRole", it.Name), &awsiam.RoleProps{
+				AssumedBy: awsiam.NewServicePrincipal(jsii.String("ecs-tasks.amazonaws.com"), nil),
+				ManagedPolicies: &[]awsiam.IManagedPolicy{
+					awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("service-role/AmazonECSTaskExecutionRolePolicy")),
+				},
+			})
+		}
+		container.ExecutionRoleArn = exec.RoleArn()
+		container.NetworkConfiguration = &awsbatch.CfnJobDefinition_NetworkConfigurationProperty{AssignPublicIp: jsii.String("ENABLED")}
+	}
+	props := &awsbatch.CfnJobDefinitionProps{
+		Type:                 jsii.String("container"),
+		ContainerProperties:  container,
+		PlatformCapabilities: jsii.Strings(platform),
+		RetryStrategy:        &awsbatch.CfnJobDefinition_RetryStrategyProperty{Attempts: jsii.Number(float64(jd.RetryAttempts))},
+	}
+	if jd.Timeout > 0 {
+		props.Timeout = &awsbatch.CfnJobDefinition_TimeoutProperty{AttemptDurationSeconds: jsii.Number(float64(jd.Timeout))}
+	}
+	def := awsbatch.NewCfnJobDefinition(s.Scope(), s.ID("JobDefinition", it.Name), props)
+	s.PublishItem(JobDefinitionType, it, "arn", def.Ref())
+	return nil
+}
