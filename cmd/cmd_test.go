@@ -223,9 +223,9 @@ func TestEveryConfigIsItsOwnStack(t *testing.T) {
 
 func TestStackNamesThatCollideAreReported(t *testing.T) {
 	dir := repo(t, map[string]string{
-		"config.yaml":        "name: p\n",
-		"configs/a_b.yaml":   "name: x\n",
-		"configs/a-b.yaml":   "name: y\n",
+		"config.yaml":      "name: p\n",
+		"configs/a_b.yaml": "name: x\n",
+		"configs/a-b.yaml": "name: y\n",
 	})
 	code, _, errOut := run(t, nil, "validate", "--dir", dir)
 	assert.Equal(t, 1, code)
