@@ -4,9 +4,11 @@ package engines
 import (
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"github.com/blueprint-dev/blueprint/engines/apigateway"
+	"github.com/blueprint-dev/blueprint/engines/athena"
 	"github.com/blueprint-dev/blueprint/engines/batch"
 	"github.com/blueprint-dev/blueprint/engines/choice"
 	"github.com/blueprint-dev/blueprint/engines/dynamodb"
+	"github.com/blueprint-dev/blueprint/engines/glue"
 	"github.com/blueprint-dev/blueprint/engines/lambda"
 	"github.com/blueprint-dev/blueprint/engines/sns"
 )
@@ -20,6 +22,12 @@ func All() []engine.Engine {
 		// Functions and their layers.
 		lambda.Function{},
 		lambda.Layer{},
+		// Data processing with Glue and Athena.
+		glue.Job{},
+		glue.Connection{},
+		athena.QueryStep{},
+		athena.Workgroup{},
+		athena.PreparedStatement{},
 		// Containers on AWS Batch.
 		batch.ComputeEnvironment{},
 		batch.JobQueue{},

@@ -59,7 +59,7 @@ func TestBadInputs(t *testing.T) {
 		{"an unknown resource type", map[string]string{"config.yaml": "name: p\naws_resources:\n  - name: T\n    type: sns_topik\n"}, "",
 			"config.yaml:4:11: aws_resources[0].type: unknown resource type \"sns_topik\" (did you mean \"sns_topic\"?)\n1 error, 0 warnings"},
 		{"a step type under aws_resources", map[string]string{"config.yaml": "name: p\naws_resources:\n  - name: T\n    type: sns_publish\n"}, "",
-			"config.yaml:4:11: aws_resources[0].type: \"sns_publish\" cannot be used as a resource; it is a step type (aws_resources takes \"apigateway\", \"batch_compute_environment\", \"batch_job_definition\", \"batch_job_queue\", \"dynamodb\", \"lambda_function\", \"lambda_layer\" or \"sns_topic\")\n1 error, 0 warnings"},
+			"config.yaml:4:11: aws_resources[0].type: \"sns_publish\" cannot be used as a resource; it is a step type (aws_resources takes resource types: blueprint list shows them)\n1 error, 0 warnings"},
 		{"a misspelt key", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n" + lambdaJob + "          handlr: x\n", fn: fnBody}, "",
 			"config.yaml:11:11: groups[0].jobs[0].config.handlr: unknown key \"handlr\" (did you mean \"handler\"?)\n1 error, 0 warnings"},
 		{"a misspelt top-level key", map[string]string{"config.yaml": "name: p\naws_resource: []\n"}, "",

@@ -247,6 +247,12 @@ func literalName(src []byte) string {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// SyntaxError turns a yaml.v3 parse error of a file into a diagnostic on
+// its line, e.g. for the job YAMLs engines read.
+func SyntaxError(path string, raw []byte, err error) diag.Diagnostic {
+	return yamlSyntax(NewSource(path, raw, raw, nil), err)
+}
+
 // yamlSyntax turns a yaml.v3 parse error into a diagnostic on the template line.
 func yamlSyntax(src *Source, err error) diag.Diagnostic {
 	msg := err.Error()

@@ -166,3 +166,18 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// RepoPathNear resolves a file named inside another file (a job YAML): a
+// repo path, else a path relative to base, the naming file's directory.
+// It returns the repo path.
+func RepoPathNear(repo, base, value string) (string, error) {
+	if _, err := RepoPath(repo, value, false); err == nil {
+		return filepath.ToSlash(filepath.Clean(value)), nil
+	}
+	rel := filepath.ToSlash(filepath.Join(base, value))
+	if _, err := RepoPath(repo, rel, false); err == nil && !strings.HasPrefix(value, "/") {
+		return rel, nil
+	}
+	_, err := RepoPath(repo, value, false)
+	return "", err
+}

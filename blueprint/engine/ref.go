@@ -17,6 +17,13 @@ type Ref struct {
 	Attr string // "arn", "name", …
 }
 
+// ContextKind refs name a template-context value (pipeline_bucket, …):
+// synth writes it, or a deploy-time SSM reference when the context lacks it.
+const ContextKind = "context"
+
+// ContextRef is the placeholder of a template-context value.
+func ContextRef(key string) string { return Ref{Kind: ContextKind, Name: key}.String() }
+
 // Pseudo parameters of the deploying account.
 var (
 	Region    = Ref{Kind: "aws", Name: "region"}
@@ -76,6 +83,8 @@ func ARN(service, resource string) string {
 // validation: arn:aws:lambda:eu-west-1:123456789012:function:MyLambda.
 func Readable(r Ref) string {
 	switch r.Kind {
+	case ContextKind:
+		return "example-" + strings.ReplaceAll(r.Name, "_", "-")
 	case "aws":
 		switch r.Name {
 		case "region":

@@ -99,6 +99,9 @@ func (s *Stack) Resolve(text string) (string, error) {
 		if t, ok := s.refs[r.String()]; ok && t != nil {
 			return *t
 		}
+		if r.Kind == engine.ContextKind {
+			return *s.ContextValue(r.Name)
+		}
 		missing = append(missing, r.String())
 		return ""
 	})

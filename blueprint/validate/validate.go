@@ -140,7 +140,7 @@ func (v *validator) item(it *config.Item, kind engine.Kind) bool {
 	}
 	if !e.Kinds().Has(kind) {
 		v.d.Errorf(v.d.Node(tp), tp, "%q cannot be used as a %s; it is a %s type", it.Type, what, e.Kinds()).Hint =
-			fmt.Sprintf("%s takes %s", kind.Section(), diag.OneOf(v.reg.Names(kind)))
+			fmt.Sprintf("%s takes %s types: blueprint list shows them", kind.Section(), what)
 		return false
 	}
 	spec := e.NewSpec()

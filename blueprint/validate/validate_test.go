@@ -44,7 +44,7 @@ func TestValidationReportsEachMistake(t *testing.T) {
 			`config.yaml:6:15: groups[0].jobs[0].type: unknown step type "tsak" (did you mean "task"?)`},
 		{"a resource type used as a step",
 			"name: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: thing\n",
-			`config.yaml:6:15: groups[0].jobs[0].type: "thing" cannot be used as a step; it is a resource type (groups[].jobs takes "choice" or "task")`},
+			`config.yaml:6:15: groups[0].jobs[0].type: "thing" cannot be used as a step; it is a resource type (groups[].jobs takes step types: blueprint list shows them)`},
 		{"a job without a type",
 			"name: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n",
 			`config.yaml:5:9: groups[0].jobs[0].type: is required (one of "choice" or "task")`},

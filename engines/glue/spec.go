@@ -1,0 +1,172 @@
+package glue
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/blueprint-dev/blueprint/blueprint/asl"
+	"github.com/blueprint-dev/blueprint/blueprint/config"
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
+)
+
+// Types of this package.
+const (
+	JobType        = "glue_job"
+	ConnectionType = "glueconnection"
+)
+
+// Job is the glue_job step.
+type Job struct{}
+
+// JobSpec: config is the job YAML.
+type JobSpec struct {
+	engine.Job `yaml:",inline"`
+	Config     string `yaml:"config" validate:"required"`
+	// Arguments are passed to this run; values may be $. paths.
+	Arguments  map[string]string `yaml:"arguments"`
+	ResultPath string            `yaml:"result_path"`
+
+	job *job
+}
+
+func (Job) Type() string       { return JobType }
+func (Job) Kinds() engine.Kind { return engine.Step }
+func (Job) NewSpec() any       { return &JobSpec{} }
+func (Job) Describe() string {
+	return "creates a Glue job from a Glue job YAML in customcode and runs it (glue:startJobRun.sync)"
+}
+
+// Check loads and checks the job YAML and the connection it names.
+func (Job) Check(spec any, c *engine.CheckContext) {
+	s := spec.(*JobSpec)
+	if s.Config != "" {
+		s.job = loadJob(c, "config", s.Config)
+	}
+	if s.job != nil && s.job.file.Connection != "" {
+		name := s.job.file.Connection
+		if it := c.Index.Resources[name]; it != nil && c.Resource(name, ConnectionType) == nil {
+			c.Errorf("config", "the job's connection %q is a %s resource, not a glueconnection", name, it.Type)
+		}
+	}
+	for k, v := range s.Arguments {
+		if !strings.HasPrefix(k, "--") {
+			c.Errorf("arguments."+k, "Glue job arguments start with --, e.g. --%s", k)
+		}
+		if engine.IsRuntimePath(v) {
+			if err := engine.CheckPath(v); err != nil {
+				c.Errorf("arguments."+k, "%v", err)
+			}
+		}
+	}
+	if s.ResultPath != "" {
+		if err := engine.CheckPath(s.ResultPath); err != nil {
+			c.Errorf("result_path", "%v", err)
+		}
+	}
+}
+
+// JobName is the Glue job's name: <pipeline>-<job>-<stage>, with the
+// characters Glue refuses replaced.
+func JobName(st *config.Stack, job string) string {
+	n := unsafe.ReplaceAllString(st.PipelineName()+"-"+job+"-"+st.Stage(), "-")
+	if len(n) > 255 {
+		n = n[:255]
+	}
+	return n
+}
+
+var unsafe = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+// Plan runs the job and waits for it; every run gets the execution id.
+func (Job) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
+	s := spec.(*JobSpec)
+	name := JobName(p.Stack, p.Item.Name)
+	args := map[string]any{"--execution_id.$": "$$.Execution.Id"}
+	for _, k := range sortedKeys(s.Arguments) {
+		v := s.Arguments[k]
+		if engine.IsRuntimePath(v) {
+			args[k+".$"] = v
+		} else {
+			args[k] = v
+		}
+	}
+	st := &asl.State{Type: asl.Task, Resource: "arn:aws:states:::glue:startJobRun.sync",
+		Parameters: map[string]any{"JobName": name, "Arguments": args}, ResultPath: asl.Discard(),
+		Comment: firstNonEmpty(s.Description, s.Comment)}
+	if s.ResultPath != "" {
+		st.ResultPath = asl.Path(s.ResultPath)
+	}
+	p.Allow([]string{"glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"}, engine.ARN("glue", "job/"+name))
+	return asl.Single(p.StateName(), st), nil
+}
+
+// Connection is a Glue JDBC connection.
+type Connection struct{}
+
+// ConnectionSpec: the URL, user and password are SSM parameter names,
+// written into the template as dynamic references, never as values.
+type ConnectionSpec struct {
+	engine.Common `yaml:",inline"`
+	Config        struct {
+		SubnetID         string   `yaml:"subnet_id" validate:"required"`
+		SecurityGroupIDs []string `yaml:"security_group_id" alias:"security_group_ids" validate:"required,min=1"`
+		AvailabilityZone string   `yaml:"availability_zone"`
+		JdbcURL          string   `yaml:"jdbc_url" validate:"required"`
+		Username         string   `yaml:"username" validate:"required_without=SecretID"`
+		Password         string   `yaml:"password" validate:"required_without=SecretID"`
+		// SecretID names a Secrets Manager secret holding username and
+		// password, instead of SSM parameters.
+		SecretID string `yaml:"secret_id"`
+	} `yaml:"config" validate:"required"`
+}
+
+func (Connection) Type() string       { return ConnectionType }
+func (Connection) Kinds() engine.Kind { return engine.Resource }
+func (Connection) NewSpec() any       { return &ConnectionSpec{} }
+func (Connection) Aliases() []string  { return []string{"glue_connection"} }
+func (Connection) Describe() string {
+	return "a Glue JDBC connection; jdbc_url, username and password are SSM parameter names resolved at deploy, never values in the template"
+}
+
+var ssmName = regexp.MustCompile(`^/?[A-Za-z0-9_.\-/]+$`)
+
+// Check requires parameter names, not values.
+func (Connection) Check(spec any, c *engine.CheckContext) {
+	cfg := &spec.(*ConnectionSpec).Config
+	for key, v := range map[string]string{"jdbc_url": cfg.JdbcURL, "username": cfg.Username, "password": cfg.Password} {
+		if v != "" && !ssmName.MatchString(v) {
+			c.Errorf("config."+key, "%s must name an SSM parameter (e.g. /glueconnection/%s), not hold the value: values would be written into the template", key, key)
+		}
+	}
+	if !strings.HasPrefix(cfg.SubnetID, "subnet-") && cfg.SubnetID != "" {
+		c.Errorf("config.subnet_id", "%q is not a subnet id (subnet-…)", cfg.SubnetID)
+	}
+	for i, sg := range cfg.SecurityGroupIDs {
+		if !strings.HasPrefix(sg, "sg-") {
+			c.Errorf(fmt.Sprintf("config.security_group_id[%d]", i), "%q is not a security group id (sg-…)", sg)
+		}
+	}
+}
+
+// ConnectionName is the AWS name of a connection resource.
+func ConnectionName(st *config.Stack, name string) string { return engine.PhysicalName(st, name) }
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}

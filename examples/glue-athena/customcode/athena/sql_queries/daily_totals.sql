@@ -1,0 +1,1 @@
+SELECT order_date, total FROM {{ database }}.daily_sales WHERE region = ?
