@@ -19,8 +19,8 @@ func repo(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	base := map[string]string{
-		"config.yaml":              query,
-		"customcode/athena/a.sql":  "SELECT * FROM {{ db }}.t\n",
+		"config.yaml":                query,
+		"customcode/athena/a.sql":    "SELECT * FROM {{ db }}.t\n",
 		"customcode/athena/job.yaml": "steps:\n  - name: s\n    jobs:\n      - {name: a, type: sql, config: {file: a.sql}}\n",
 	}
 	for k, v := range files {
@@ -71,7 +71,7 @@ func TestBadAthenaJobs(t *testing.T) {
 
 func TestRuntimeVariablesBecomeStatesFormat(t *testing.T) {
 	dir := repo(t, map[string]string{
-		"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: Q, type: athena_query, config: {config_file: customcode/athena/job.yaml, variables: {db: sales, run: $$.Execution.Id, v: $.InputVar}}}\n      - {name: P, type: athena_query, config: {config_file: customcode/athena/job.yaml, variables: [\"$$.Execution.Id\", \"$.InputVar\", \"lit'eral\"]}}\n",
+		"config.yaml":             "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: Q, type: athena_query, config: {config_file: customcode/athena/job.yaml, variables: {db: sales, run: $$.Execution.Id, v: $.InputVar}}}\n      - {name: P, type: athena_query, config: {config_file: customcode/athena/job.yaml, variables: [\"$$.Execution.Id\", \"$.InputVar\", \"lit'eral\"]}}\n",
 		"customcode/athena/a.sql": "SELECT '{{ run }}', {{ v }} FROM {{ db }}.t -- {x}\n",
 	})
 	stacks, diags := testkit.TryPlan(dir, testkit.Options{})

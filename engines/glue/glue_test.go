@@ -19,8 +19,8 @@ func repo(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	base := map[string]string{
-		"customcode/glue/runner/runner.py":  "print('run')\n",
-		"customcode/glue/sql/a.sql":         "SELECT 1\n",
+		"customcode/glue/runner/runner.py":   "print('run')\n",
+		"customcode/glue/sql/a.sql":          "SELECT 1\n",
 		"customcode/glue/glue_jobs/job.yaml": "steps:\n  - name: a\n    type: sql\n    config: {file: ../sql/a.sql}\n",
 	}
 	for k, v := range files {
