@@ -10,6 +10,7 @@ import (
 	"github.com/blueprint-dev/blueprint/engines/dynamodb"
 	"github.com/blueprint-dev/blueprint/engines/glue"
 	"github.com/blueprint-dev/blueprint/engines/lambda"
+	"github.com/blueprint-dev/blueprint/engines/sagemaker"
 	"github.com/blueprint-dev/blueprint/engines/sns"
 )
 
@@ -33,6 +34,15 @@ func All() []engine.Engine {
 		batch.JobQueue{},
 		batch.JobDefinition{},
 		batch.Step{},
+		// Machine learning on SageMaker.
+		sagemaker.Training{},
+		sagemaker.HPO{},
+		sagemaker.Processing{},
+		sagemaker.Transform{},
+		sagemaker.Model{},
+		sagemaker.EndpointConfig{},
+		sagemaker.Endpoint{},
+		sagemaker.PackageGroup{},
 		// Messaging.
 		sns.Topic{},
 		sns.Publish{},

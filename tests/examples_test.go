@@ -15,7 +15,7 @@ import (
 
 // dockerImages is how many Docker image assets each example must record
 // (built by the CDK CLI at deploy, never at synth).
-var dockerImages = map[string]int{"batch": 2, "container-lambda": 1}
+var dockerImages = map[string]int{"batch": 2, "container-lambda": 1, "sagemaker": 1}
 
 // TestExamplesValidateAndSynthesize keeps every examples/ pipeline
 // working: it validates for every stage, synthesizes, passes cfn-lint and

@@ -203,3 +203,19 @@ func cutAt(s string, c byte) string {
 	}
 	return s
 }
+
+var awsID = map[string]*regexp.Regexp{
+	"subnet": regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`),
+	"sg":     regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`),
+	"vpc":    regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`),
+}
+
+// CheckAWSID checks an EC2 id of kind ("subnet", "sg", "vpc") against
+// AWS's format: the prefix and 8 or 17 hexadecimal digits.
+func CheckAWSID(kind, id string) error {
+	if awsID[kind].MatchString(id) {
+		return nil
+	}
+	what := map[string]string{"subnet": "subnet", "sg": "security group", "vpc": "VPC"}[kind]
+	return fmt.Errorf("%q is not a %s id (%s- and 8 or 17 hexadecimal digits); CloudFormation will reject it", id, what, kind)
+}

@@ -68,6 +68,8 @@ func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 		d := diag.Diagnostic{File: file, Line: u.line, Col: u.col, Message: fmt.Sprintf("undefined variable %q", u.name)}
 		if s := diag.Suggest(u.name, keys(ctx)); s != "" {
 			d.Hint = fmt.Sprintf("did you mean %q?", s)
+		} else if env := envOf(u.name); env != "" {
+			d.Hint = "set " + env + ", or " + u.name + " in variables.yaml, or --var " + u.name + "=…"
 		} else {
 			d.Hint = "set it in variables.yaml or with --var " + u.name + "=…"
 		}
@@ -307,4 +309,14 @@ func unbalanced(file, src string) *diag.Diagnostic {
 			Message: fmt.Sprintf("template: {%% %s %%} is never closed (add {%% %s %%})", top.name, blockEnds[top.name])}
 	}
 	return nil
+}
+
+// envOf names the environment variables that set a context key.
+func envOf(key string) string {
+	for _, k := range envKeys {
+		if k.key == key {
+			return strings.Join(k.env, " or ")
+		}
+	}
+	return ""
 }

@@ -76,6 +76,9 @@ func Synth(stacks []*plan.Stack, opts Options) (err error) {
 		Context:            &ctx,
 		AnalyticsReporting: jsii.Bool(false),
 		StackTraces:        jsii.Bool(false),
+		// Validation is ours, with positions in the config; CDK's would
+		// print a report path inside the temporary assembly dir.
+		BuiltinCloudFormationValidation: jsii.Bool(false),
 	})
 	for _, p := range stacks {
 		if err := buildStack(app, p, opts); err != nil {

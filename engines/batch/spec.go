@@ -55,12 +55,6 @@ func (ComputeEnvironment) NewSpec() any {
 
 func (p *CEProperties) fargate() bool { return strings.HasPrefix(p.ComputeResourceType, "FARGATE") }
 
-var (
-	subnetID = regexp.MustCompile(`^subnet-[0-9a-f]+$`)
-	sgID     = regexp.MustCompile(`^sg-[0-9a-f]+$`)
-	vpcID    = regexp.MustCompile(`^vpc-[0-9a-f]+$`)
-)
-
 // Check requires a network and settings that fit the resource type.
 func (ComputeEnvironment) Check(spec any, c *engine.CheckContext) {
 	p := &spec.(*ComputeEnvironmentSpec).Properties
@@ -86,17 +80,17 @@ func (ComputeEnvironment) Check(spec any, c *engine.CheckContext) {
 		c.Errorf(at+"subnet_ids", "give subnet_from_cloudformation or subnet_ids, not both")
 	}
 	for i, s := range p.SubnetIDs {
-		if !subnetID.MatchString(s) {
-			c.Errorf(fmt.Sprintf("%ssubnet_ids[%d]", at, i), "%q is not a subnet id (subnet-…)", s)
+		if err := engine.CheckAWSID("subnet", s); err != nil {
+			c.Warnf(fmt.Sprintf("%ssubnet_ids[%d]", at, i), "%v", err)
 		}
 	}
 	for i, s := range p.SecurityGroupIDs {
-		if !sgID.MatchString(s) {
-			c.Errorf(fmt.Sprintf("%ssecurity_group_ids[%d]", at, i), "%q is not a security group id (sg-…)", s)
+		if err := engine.CheckAWSID("sg", s); err != nil {
+			c.Warnf(fmt.Sprintf("%ssecurity_group_ids[%d]", at, i), "%v", err)
 		}
 	}
-	if p.VpcID != "" && !vpcID.MatchString(p.VpcID) {
-		c.Errorf(at+"vpc_id", "%q is not a VPC id (vpc-…)", p.VpcID)
+	if err := engine.CheckAWSID("vpc", p.VpcID); p.VpcID != "" && err != nil {
+		c.Warnf(at+"vpc_id", "%v", err)
 	}
 	if len(p.SecurityGroupIDs) == 0 && p.VpcFromCloudformation == "" && p.VpcID == "" {
 		c.Errorf("properties", "a compute environment needs security groups: security_group_ids, or a VPC (vpc_from_cloudformation or vpc_id) to create one in")

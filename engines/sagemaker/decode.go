@@ -1,0 +1,30 @@
+package sagemaker
+
+import (
+	"gopkg.in/yaml.v3"
+
+	"github.com/blueprint-dev/blueprint/blueprint/config"
+	"github.com/blueprint-dev/blueprint/blueprint/diag"
+)
+
+type (
+	decoder = *config.Decoder
+	node    = *yaml.Node
+)
+
+func decodeImage(d decoder, n node, path string, im *Image) {
+	if n.Kind == yaml.ScalarNode {
+		im.URI = n.Value
+		return
+	}
+	var v struct {
+		Directory string `yaml:"directory" validate:"required"`
+		File      string `yaml:"file"`
+		URI       string `yaml:"uri"`
+	}
+	d.Decode(n, &v, path)
+	d.Check(&v, path)
+	im.Directory, im.File, im.URI = v.Directory, v.File, v.URI
+}
+
+func diagSuggest(got string, c []string) string { return diag.Suggest(got, c) }

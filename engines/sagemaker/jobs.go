@@ -1,0 +1,486 @@
+package sagemaker
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/blueprint-dev/blueprint/blueprint/asl"
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
+)
+
+// Processing is the sagemaker_processing step.
+type Processing struct{}
+
+// ProcessingIO is a processing input or output: an S3 URI (or $. path) and
+// the local path in the container.
+type ProcessingIO struct {
+	Name        string `yaml:"name" validate:"required"`
+	Source      string `yaml:"source" validate:"required"`
+	Destination string `yaml:"destination" validate:"required"`
+}
+
+// ProcessingSpec is CreateProcessingJob.
+type ProcessingSpec struct {
+	engine.Job      `yaml:",inline"`
+	ExtJobName      string `yaml:"ext_job_name"`
+	ResultPathValue string `yaml:"result_path"`
+	Config          struct {
+		Algorithm   *Algorithm        `yaml:"algorithm"`
+		Image       *Image            `yaml:"image"`
+		Entrypoint  []string          `yaml:"entrypoint"`
+		Arguments   []string          `yaml:"arguments"`
+		Environment map[string]string `yaml:"environment"`
+		Inputs      []*ProcessingIO   `yaml:"inputs" validate:"dive"`
+		Outputs     []*ProcessingIO   `yaml:"outputs" validate:"dive"`
+		Resources   Resources         `yaml:"resources"`
+		MaxRuntime  int               `yaml:"max_runtime" validate:"min=1,max=604800"`
+		Network     *struct {
+			EnableNetworkIsolation bool     `yaml:"enable_network_isolation"`
+			Subnets                []string `yaml:"subnets"`
+			SecurityGroupIDs       []string `yaml:"security_group_ids"`
+		} `yaml:"network"`
+	} `yaml:"config" validate:"required"`
+}
+
+func (Processing) Type() string       { return ProcessingType }
+func (Processing) Kinds() engine.Kind { return engine.Step }
+func (Processing) Describe() string   { return "runs a processing container (createProcessingJob.sync)" }
+func (Processing) NewSpec() any {
+	s := &ProcessingSpec{}
+	s.Config.Resources = defaultResources()
+	s.Config.MaxRuntime = 86400
+	return s
+}
+
+// Check requires an image and checks paths and sizes.
+func (Processing) Check(spec any, c *engine.CheckContext) {
+	s := spec.(*ProcessingSpec)
+	cfg := &s.Config
+	switch {
+	case cfg.Algorithm == nil && cfg.Image == nil:
+		c.Errorf("config", "needs image (a URI or a Dockerfile {directory, file}) or algorithm {name, version}")
+	case cfg.Algorithm != nil && cfg.Image != nil:
+		c.Errorf("config.image", "give image or algorithm, not both")
+	case cfg.Algorithm != nil:
+		checkAlgorithm(c, "config.algorithm", cfg.Algorithm)
+	default:
+		checkImage(c, "config.image", cfg.Image)
+	}
+	if cfg.Resources.InstanceType == "" {
+		c.Errorf("config.resources.instance_type", "is required")
+	}
+	cfg.Resources.InstanceType = instanceType(c, "config.resources.instance_type", cfg.Resources.InstanceType)
+	for i, in := range cfg.Inputs {
+		if in != nil {
+			checkS3(c, fmt.Sprintf("config.inputs[%d].source", i), in.Source)
+		}
+	}
+	for i, out := range cfg.Outputs {
+		if out != nil {
+			checkS3(c, fmt.Sprintf("config.outputs[%d].destination", i), out.Destination)
+		}
+	}
+	path(c, "ext_job_name", runtimeOnly(s.ExtJobName))
+	path(c, "result_path", s.ResultPathValue)
+}
+
+func checkS3(c *engine.CheckContext, at, v string) {
+	switch {
+	case engine.IsRuntimePath(v):
+		path(c, at, v)
+	case !strings.HasPrefix(v, "s3://"):
+		c.Errorf(at, "%q must be an s3:// URI or a $. path", v)
+	}
+}
+
+// Plan runs the processing job.
+func (Processing) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
+	s := spec.(*ProcessingSpec)
+	cfg := &s.Config
+	app := map[string]any{"ImageUri": imageOf(p.Item.Name, cfg.Algorithm, cfg.Image)}
+	if len(cfg.Entrypoint) > 0 {
+		app["ContainerEntrypoint"] = cfg.Entrypoint
+	}
+	if len(cfg.Arguments) > 0 {
+		app["ContainerArguments"] = cfg.Arguments
+	}
+	params := map[string]any{
+		"AppSpecification": app,
+		"RoleArn":          roleRef,
+		"ProcessingResources": map[string]any{"ClusterConfig": map[string]any{
+			"InstanceCount": cfg.Resources.InstanceCount, "InstanceType": cfg.Resources.InstanceType, "VolumeSizeInGB": cfg.Resources.VolumeSize}},
+		"StoppingCondition": map[string]any{"MaxRuntimeInSeconds": cfg.MaxRuntime},
+	}
+	jobName(params, "ProcessingJobName", s.ExtJobName, p.Item.Name, 63)
+	if len(cfg.Environment) > 0 {
+		env := map[string]any{}
+		for _, k := range sortedKeys(cfg.Environment) {
+			env[k] = cfg.Environment[k]
+		}
+		params["Environment"] = env
+	}
+	var inputs []map[string]any
+	for _, in := range cfg.Inputs {
+		s3 := map[string]any{"LocalPath": in.Destination, "S3DataType": "S3Prefix", "S3InputMode": "File"}
+		value(s3, "S3Uri", in.Source)
+		inputs = append(inputs, map[string]any{"InputName": in.Name, "S3Input": s3})
+	}
+	if inputs != nil {
+		params["ProcessingInputs"] = inputs
+	}
+	var outputs []map[string]any
+	for _, out := range cfg.Outputs {
+		s3 := map[string]any{"LocalPath": out.Source, "S3UploadMode": "EndOfJob"}
+		value(s3, "S3Uri", out.Destination)
+		outputs = append(outputs, map[string]any{"OutputName": out.Name, "S3Output": s3})
+	}
+	if outputs != nil {
+		params["ProcessingOutputConfig"] = map[string]any{"Outputs": outputs}
+	}
+	if n := cfg.Network; n != nil {
+		nc := map[string]any{"EnableNetworkIsolation": n.EnableNetworkIsolation}
+		if len(n.Subnets) > 0 {
+			nc["VpcConfig"] = map[string]any{"Subnets": n.Subnets, "SecurityGroupIds": n.SecurityGroupIDs}
+		}
+		params["NetworkConfig"] = nc
+	}
+	st := task("createProcessingJob.sync", params, firstNonEmpty(s.Description, s.Comment))
+	resultPath(st, s.ResultPathValue)
+	p.Allow([]string{"sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob", "sagemaker:StopProcessingJob", "sagemaker:AddTags"},
+		engine.ARN("sagemaker", "processing-job/*"))
+	syncRule(p, "StepFunctionsGetEventsForSageMakerProcessingJobsRule")
+	passRole(p)
+	return asl.Single(p.StateName(), st), nil
+}
+
+// Transform is the sagemaker_batch_transform step.
+type Transform struct{}
+
+// TransformSpec is CreateTransformJob, as data.all writes it.
+type TransformSpec struct {
+	engine.Job `yaml:",inline"`
+	Config     struct {
+		ModelNamePath        string `yaml:"model_name_path" validate:"required"`
+		TransformJobNamePath string `yaml:"transform_job_name_path"`
+		TransformInput       struct {
+			ContentType  string `yaml:"content_type"`
+			SplitType    string `yaml:"split_type" validate:"omitempty,oneof=None Line RecordIO TFRecord"`
+			S3DataSource struct {
+				S3URIFromPath string `yaml:"s3_uri_from_path" validate:"required"`
+			} `yaml:"s3_data_source" validate:"required"`
+		} `yaml:"transform_input" validate:"required"`
+		// DataProcessing filters are SageMaker's own JSONPaths, applied
+		// to the records: literal text for Step Functions.
+		DataProcessing *struct {
+			InputFilter  string `yaml:"input_filter"`
+			JoinSource   string `yaml:"join_source" validate:"omitempty,oneof=Input None"`
+			OutputFilter string `yaml:"output_filter"`
+		} `yaml:"data_processing"`
+		TransformOutput struct {
+			S3OutputPathFromPath string `yaml:"s3_output_path_from_path" validate:"required"`
+			Accept               string `yaml:"accept"`
+			AssembleWith         string `yaml:"assemble_with" validate:"omitempty,oneof=None Line"`
+		} `yaml:"transform_output" validate:"required"`
+		TransformResources Resources `yaml:"transform_resources"`
+	} `yaml:"config" validate:"required"`
+	ResultPathValue string `yaml:"result_path"`
+}
+
+func (Transform) Type() string       { return TransformType }
+func (Transform) Kinds() engine.Kind { return engine.Step }
+func (Transform) Describe() string {
+	return "runs a batch transform with a model (createTransformJob.sync)"
+}
+func (Transform) NewSpec() any {
+	s := &TransformSpec{}
+	s.Config.TransformResources = Resources{InstanceCount: 1, VolumeSize: 1}
+	return s
+}
+
+// Check checks the paths, the filters and the instance type.
+func (Transform) Check(spec any, c *engine.CheckContext) {
+	s := spec.(*TransformSpec)
+	cfg := &s.Config
+	path(c, "config.model_name_path", runtimeOnly(cfg.ModelNamePath))
+	path(c, "config.transform_job_name_path", runtimeOnly(cfg.TransformJobNamePath))
+	path(c, "config.transform_input.s3_data_source.s3_uri_from_path", runtimeOnly(cfg.TransformInput.S3DataSource.S3URIFromPath))
+	path(c, "config.transform_output.s3_output_path_from_path", runtimeOnly(cfg.TransformOutput.S3OutputPathFromPath))
+	if dp := cfg.DataProcessing; dp != nil {
+		path(c, "config.data_processing.input_filter", dp.InputFilter)
+		path(c, "config.data_processing.output_filter", dp.OutputFilter)
+	}
+	if cfg.TransformResources.InstanceType == "" {
+		c.Errorf("config.transform_resources.instance_type", "is required")
+	}
+	cfg.TransformResources.InstanceType = instanceType(c, "config.transform_resources.instance_type", cfg.TransformResources.InstanceType)
+	path(c, "result_path", s.ResultPathValue)
+}
+
+// Plan runs the transform job.
+func (Transform) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
+	s := spec.(*TransformSpec)
+	cfg := &s.Config
+	src := map[string]any{"S3DataType": "S3Prefix"}
+	value(src, "S3Uri", cfg.TransformInput.S3DataSource.S3URIFromPath)
+	input := map[string]any{"DataSource": map[string]any{"S3DataSource": src}}
+	if cfg.TransformInput.ContentType != "" {
+		value(input, "ContentType", cfg.TransformInput.ContentType)
+	}
+	if cfg.TransformInput.SplitType != "" {
+		input["SplitType"] = cfg.TransformInput.SplitType
+	}
+	output := map[string]any{}
+	value(output, "S3OutputPath", cfg.TransformOutput.S3OutputPathFromPath)
+	if cfg.TransformOutput.Accept != "" {
+		output["Accept"] = cfg.TransformOutput.Accept
+	}
+	if cfg.TransformOutput.AssembleWith != "" {
+		output["AssembleWith"] = cfg.TransformOutput.AssembleWith
+	}
+	params := map[string]any{
+		"TransformInput":     input,
+		"TransformOutput":    output,
+		"TransformResources": map[string]any{"InstanceCount": cfg.TransformResources.InstanceCount, "InstanceType": cfg.TransformResources.InstanceType},
+	}
+	value(params, "ModelName", cfg.ModelNamePath)
+	jobName(params, "TransformJobName", cfg.TransformJobNamePath, p.Item.Name, 63)
+	if dp := cfg.DataProcessing; dp != nil {
+		m := map[string]any{}
+		for k, v := range map[string]string{"InputFilter": dp.InputFilter, "JoinSource": dp.JoinSource, "OutputFilter": dp.OutputFilter} {
+			if v != "" {
+				m[k] = v
+			}
+		}
+		params["DataProcessing"] = m
+	}
+	st := task("createTransformJob.sync", params, firstNonEmpty(s.Description, s.Comment))
+	resultPath(st, s.ResultPathValue)
+	p.Allow([]string{"sagemaker:CreateTransformJob", "sagemaker:DescribeTransformJob", "sagemaker:StopTransformJob", "sagemaker:AddTags"},
+		engine.ARN("sagemaker", "transform-job/*"))
+	syncRule(p, "StepFunctionsGetEventsForSageMakerTransformJobsRule")
+	return asl.Single(p.StateName(), st), nil
+}
+
+// Model is the sagemaker_model step.
+type Model struct{}
+
+// ModelSpec is CreateModel.
+type ModelSpec struct {
+	engine.Job    `yaml:",inline"`
+	ModelNamePath string `yaml:"model_name_path"`
+	Config        struct {
+		ModelNamePath    string `yaml:"model_name_path"`
+		PrimaryContainer struct {
+			Algorithm *Algorithm `yaml:"algorithm"`
+			Image     *Image     `yaml:"image"`
+			ModelPath string     `yaml:"model_path" validate:"required"`
+		} `yaml:"primary_container" validate:"required"`
+		NetworkIsolation bool `yaml:"enable_network_isolation"`
+	} `yaml:"config" validate:"required"`
+}
+
+func (Model) Type() string       { return ModelType }
+func (Model) Kinds() engine.Kind { return engine.Step }
+func (Model) NewSpec() any       { return &ModelSpec{} }
+func (Model) Describe() string   { return "creates a model from artifacts and an image (createModel)" }
+
+func (s *ModelSpec) name() string { return firstNonEmpty(s.Config.ModelNamePath, s.ModelNamePath) }
+
+// Check requires a name and an image.
+func (Model) Check(spec any, c *engine.CheckContext) {
+	s := spec.(*ModelSpec)
+	pc := &s.Config.PrimaryContainer
+	if s.name() == "" {
+		c.Errorf("config.model_name_path", "is required: the model's name, a $. path or a literal")
+	}
+	path(c, "config.model_name_path", runtimeOnly(s.name()))
+	switch {
+	case pc.Algorithm == nil && pc.Image == nil:
+		c.Errorf("config.primary_container", "needs algorithm {name, version} or image")
+	case pc.Algorithm != nil && pc.Image != nil:
+		c.Errorf("config.primary_container.image", "give algorithm or image, not both")
+	case pc.Algorithm != nil:
+		checkAlgorithm(c, "config.primary_container.algorithm", pc.Algorithm)
+	default:
+		checkImage(c, "config.primary_container.image", pc.Image)
+	}
+	path(c, "config.primary_container.model_path", runtimeOnly(pc.ModelPath))
+}
+
+// Plan creates the model.
+func (Model) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
+	s := spec.(*ModelSpec)
+	pc := &s.Config.PrimaryContainer
+	container := map[string]any{"Image": imageOf(p.Item.Name, pc.Algorithm, pc.Image)}
+	value(container, "ModelDataUrl", pc.ModelPath)
+	params := map[string]any{"ExecutionRoleArn": roleRef, "PrimaryContainer": container}
+	value(params, "ModelName", s.name())
+	if s.Config.NetworkIsolation {
+		params["EnableNetworkIsolation"] = true
+	}
+	p.Allow([]string{"sagemaker:CreateModel", "sagemaker:AddTags"}, engine.ARN("sagemaker", "model/*"))
+	passRole(p)
+	return asl.Single(p.StateName(), task("createModel", params, firstNonEmpty(s.Description, s.Comment))), nil
+}
+
+// EndpointConfig is the sagemaker_endpoint_config step.
+type EndpointConfig struct{}
+
+// EndpointConfigSpec is CreateEndpointConfig; its name is the endpoint's.
+type EndpointConfigSpec struct {
+	engine.Job `yaml:",inline"`
+	Endpoint   string `yaml:"endpoint" validate:"required"`
+	Config     struct {
+		InstanceType  string `yaml:"instance_type" validate:"required"`
+		InstanceCount int    `yaml:"instance_count" validate:"min=1"`
+		ModelNamePath string `yaml:"model_name_path" validate:"required"`
+		VariantName   string `yaml:"variant_name"`
+	} `yaml:"config" validate:"required"`
+}
+
+func (EndpointConfig) Type() string       { return EndpointConfigType }
+func (EndpointConfig) Kinds() engine.Kind { return engine.Step }
+func (EndpointConfig) Describe() string {
+	return "creates an endpoint configuration named after the endpoint (createEndpointConfig)"
+}
+func (EndpointConfig) NewSpec() any {
+	s := &EndpointConfigSpec{}
+	s.Config.InstanceCount = 1
+	return s
+}
+
+// Check checks the paths and the instance type.
+func (EndpointConfig) Check(spec any, c *engine.CheckContext) {
+	s := spec.(*EndpointConfigSpec)
+	path(c, "endpoint", runtimeOnly(s.Endpoint))
+	path(c, "config.model_name_path", runtimeOnly(s.Config.ModelNamePath))
+	s.Config.InstanceType = instanceType(c, "config.instance_type", s.Config.InstanceType)
+}
+
+// Plan creates the endpoint configuration.
+func (EndpointConfig) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
+	s := spec.(*EndpointConfigSpec)
+	variant := map[string]any{"VariantName": firstNonEmpty(s.Config.VariantName, "AllTraffic"), "InitialInstanceCount": s.Config.InstanceCount,
+		"InstanceType": s.Config.InstanceType, "InitialVariantWeight": 1}
+	value(variant, "ModelName", s.Config.ModelNamePath)
+	params := map[string]any{"ProductionVariants": []map[string]any{variant}}
+	value(params, "EndpointConfigName", s.Endpoint)
+	p.Allow([]string{"sagemaker:CreateEndpointConfig", "sagemaker:AddTags"}, engine.ARN("sagemaker", "endpoint-config/*"))
+	return asl.Single(p.StateName(), task("createEndpointConfig", params, firstNonEmpty(s.Description, s.Comment))), nil
+}
+
+// Endpoint is the sagemaker_endpoint step.
+type Endpoint struct{}
+
+// EndpointSpec creates (or updates) an endpoint and may wait for it.
+type EndpointSpec struct {
+	engine.Job `yaml:",inline"`
+	Endpoint   string `yaml:"endpoint" validate:"required"`
+	Config     struct {
+		EndpointConfigName string `yaml:"endpoint_config_name"`
+		Update             bool   `yaml:"update"`
+		WaitForCompletion  bool   `yaml:"wait_for_completion"`
+		RetryCount         int    `yaml:"retry_count" validate:"min=1,max=1000"`
+		WaitSeconds        int    `yaml:"wait_seconds" validate:"min=1,max=3600"`
+	} `yaml:"config"`
+}
+
+func (Endpoint) Type() string       { return EndpointType }
+func (Endpoint) Kinds() engine.Kind { return engine.Step }
+func (Endpoint) Describe() string {
+	return "creates or updates an endpoint; with wait_for_completion, polls it until InService or Failed"
+}
+func (Endpoint) NewSpec() any {
+	s := &EndpointSpec{}
+	s.Config.RetryCount = 30
+	s.Config.WaitSeconds = 60
+	return s
+}
+
+// Check checks the path.
+func (Endpoint) Check(spec any, c *engine.CheckContext) {
+	s := spec.(*EndpointSpec)
+	path(c, "endpoint", runtimeOnly(s.Endpoint))
+	path(c, "config.endpoint_config_name", runtimeOnly(s.Config.EndpointConfigName))
+}
+
+// Plan creates or updates the endpoint; waiting is a loop of Wait,
+// DescribeEndpoint and a Choice on its status, bounded by retry_count.
+func (Endpoint) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
+	s := spec.(*EndpointSpec)
+	params := map[string]any{}
+	value(params, "EndpointName", s.Endpoint)
+	value(params, "EndpointConfigName", firstNonEmpty(s.Config.EndpointConfigName, s.Endpoint))
+	action, api := "createEndpoint", "sagemaker:CreateEndpoint"
+	if s.Config.Update {
+		action, api = "updateEndpoint", "sagemaker:UpdateEndpoint"
+	}
+	out := asl.Single(p.StateName(), task(action, params, firstNonEmpty(s.Description, s.Comment)))
+	p.Allow([]string{api, "sagemaker:AddTags"}, engine.ARN("sagemaker", "endpoint/*"), engine.ARN("sagemaker", "endpoint-config/*"))
+	if !s.Config.WaitForCompletion {
+		return out, nil
+	}
+	key := "$." + strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, p.Item.Name) + "_wait"
+	secs := s.Config.WaitSeconds
+	describe := map[string]any{}
+	value(describe, "EndpointName", s.Endpoint)
+	states := []struct {
+		suffix string
+		state  *asl.State
+	}{
+		{"start waiting", &asl.State{Type: asl.Pass, Result: map[string]any{"attempts": 0}, ResultPath: asl.Path(key)}},
+		{"wait", &asl.State{Type: asl.Wait, Seconds: &secs}},
+		{"status", &asl.State{Type: asl.Task, Resource: "arn:aws:states:::aws-sdk:sagemaker:describeEndpoint", Parameters: describe,
+			ResultSelector: map[string]any{"status.$": "$.EndpointStatus"}, ResultPath: asl.Path(key + ".status")}},
+		{"count", &asl.State{Type: asl.Pass, Parameters: map[string]any{"attempts.$": "States.MathAdd(" + key + ".attempts, 1)", "status.$": key + ".status.status"},
+			ResultPath: asl.Path(key)}},
+	}
+	for _, x := range states {
+		if err := out.Then(asl.Single(p.StateName(x.suffix), x.state)); err != nil {
+			return nil, err
+		}
+	}
+	ready, failed, timedOut := p.StateName("in service"), p.StateName("failed"), p.StateName("timed out")
+	check := &asl.State{Type: asl.Choice, Choices: []*asl.ChoiceRule{
+		{Variable: key + ".status", Comparison: map[string]any{"StringEquals": "InService"}, Next: ready},
+		{Variable: key + ".status", Comparison: map[string]any{"StringEquals": "Failed"}, Next: failed},
+		{Variable: key + ".attempts", Comparison: map[string]any{"NumericGreaterThanEquals": s.Config.RetryCount}, Next: timedOut},
+	}, Default: p.StateName("wait")}
+	if err := out.Then(asl.Single(p.StateName("check"), check)); err != nil {
+		return nil, err
+	}
+	for name, st := range map[string]*asl.State{
+		ready:    {Type: asl.Pass},
+		failed:   {Type: asl.Fail, Error: "SageMaker.EndpointFailed", Cause: "the endpoint's status is Failed"},
+		timedOut: {Type: asl.Fail, Error: "SageMaker.EndpointTimeout", Cause: "the endpoint was not InService after " + strconv.Itoa(s.Config.RetryCount) + " checks"},
+	} {
+		if err := out.Merge(asl.Single(name, st)); err != nil {
+			return nil, err
+		}
+	}
+	p.Allow([]string{"sagemaker:DescribeEndpoint"}, engine.ARN("sagemaker", "endpoint/*"))
+	return out, nil
+}
+
+// PackageGroup is the sagemaker_model_package_group resource.
+type PackageGroup struct{}
+
+// PackageGroupSpec is a model registry group.
+type PackageGroupSpec struct {
+	engine.Common `yaml:",inline"`
+	Config        struct {
+		Description string            `yaml:"description" validate:"max=1024"`
+		Tags        map[string]string `yaml:"tags"`
+	} `yaml:"config"`
+}
+
+func (PackageGroup) Type() string       { return PackageGroupType }
+func (PackageGroup) Kinds() engine.Kind { return engine.Resource }
+func (PackageGroup) NewSpec() any       { return &PackageGroupSpec{} }
+func (PackageGroup) Describe() string   { return "a SageMaker model registry group" }

@@ -1,0 +1,57 @@
+package tests
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/blueprint-dev/blueprint/blueprint/graph"
+	"github.com/blueprint-dev/blueprint/internal/check"
+	"github.com/blueprint-dev/blueprint/internal/testkit"
+)
+
+// allTypes is the user's example of every type, with its customcode.
+const allTypes = "testdata/all-types"
+
+// codeBuild is the environment a CodeBuild synth runs with.
+var codeBuild = testkit.Env("AWSREGION", "eu-west-1", "AWSACCOUNTID", "111111111111")
+
+// TestAllTypesSynthesizes keeps ../shared/examples/all-types.yaml working
+// unchanged: it validates (with only the warnings it deserves),
+// synthesizes, and passes cfn-lint and asl-validator.
+func TestAllTypesSynthesizes(t *testing.T) {
+	stacks, diags := testkit.TryPlan(allTypes, testkit.Options{Env: codeBuild})
+	require.False(t, diags.HasErrors(), "%v", diags)
+	var printed []string
+	for _, d := range diags.Sorted() {
+		printed = append(printed, d.String())
+	}
+	assert.Equal(t, []string{
+		"config.yaml:45:16: warning: aws_resources[3].config.runtime: Lambda no longer creates functions with python3.8; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
+		"config.yaml:51:19: warning: aws_resources[4].config.subnet_id: \"subnet-xxx\" is not a subnet id (subnet- and 8 or 17 hexadecimal digits); CloudFormation will reject it",
+		"config.yaml:53:14: warning: aws_resources[4].config.security_group_id[0]: \"sg-xxx\" is not a security group id (sg- and 8 or 17 hexadecimal digits); CloudFormation will reject it",
+		"config.yaml:185:20: warning: groups[0].jobs[0].config.runtime: Lambda no longer creates functions with python3.7; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
+		"config.yaml:370:46: warning: groups[6].jobs[0].choices[0].groups[0].jobs[0].config.instance_type: SageMaker instance types start with ml.; using ml.c5.2xlarge",
+	}, printed)
+	a := testkit.Synth(t, stacks, false)
+	// The example's Glue connection names placeholder ids; blueprint warns,
+	// and CloudFormation would reject them at deploy.
+	check.Assembly(t, a.Dir,
+		check.Allowed{Rule: "E1150", Why: "security group sg-xxx is a placeholder in the user's example"},
+		check.Allowed{Rule: "E1154", Why: "subnet subnet-xxx is a placeholder in the user's example"})
+	require.Equal(t, []string{"Dummy-pipeline"}, a.StackNames())
+	testkit.Golden(t, filepath.Join("testdata", "golden", "all-types.template.json"), a.Templates["Dummy-pipeline"])
+}
+
+// TestAllTypesGraph keeps the drawings of the all-types state machine.
+func TestAllTypesGraph(t *testing.T) {
+	stacks := testkit.Plan(t, allTypes, testkit.Options{Env: codeBuild})
+	m := stacks[0].Machine
+	testkit.Golden(t, filepath.Join("testdata", "golden", "all-types.mmd"), []byte(graph.Mermaid(m.Name, m.Definition)))
+	testkit.Golden(t, filepath.Join("testdata", "golden", "all-types.dot"), []byte(graph.DOT(m.Name, m.Definition)))
+	asl, err := graph.ReadableASL(m.Definition)
+	require.NoError(t, err)
+	testkit.Golden(t, filepath.Join("testdata", "golden", "all-types.asl.json"), asl)
+}

@@ -1,0 +1,1 @@
+SELECT {{ dimension|default:"region" }}, count(*) FROM "{{ model_name|default:"example" }}"."predictions" GROUP BY 1

@@ -1,0 +1,1 @@
+SELECT * FROM "example"."table" WHERE "var1" = ? AND "var2" = ?

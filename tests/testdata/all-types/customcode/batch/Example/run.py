@@ -1,0 +1,3 @@
+import sys
+
+print("batch job", sys.argv[1:])

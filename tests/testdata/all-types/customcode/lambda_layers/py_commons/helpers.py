@@ -1,0 +1,5 @@
+"""Shared helpers."""
+
+
+def greet(name):
+    return f"hello {name}"
