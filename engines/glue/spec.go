@@ -140,12 +140,13 @@ func (Connection) Check(spec any, c *engine.CheckContext) {
 			c.Errorf("config."+key, "%s must name an SSM parameter (e.g. /glueconnection/%s), not hold the value: values would be written into the template", key, key)
 		}
 	}
-	if !strings.HasPrefix(cfg.SubnetID, "subnet-") && cfg.SubnetID != "" {
-		c.Errorf("config.subnet_id", "%q is not a subnet id (subnet-…)", cfg.SubnetID)
+	// Warnings: example configs carry placeholders such as subnet-xxx.
+	if err := engine.CheckAWSID("subnet", cfg.SubnetID); cfg.SubnetID != "" && err != nil {
+		c.Warnf("config.subnet_id", "%v", err)
 	}
 	for i, sg := range cfg.SecurityGroupIDs {
-		if !strings.HasPrefix(sg, "sg-") {
-			c.Errorf(fmt.Sprintf("config.security_group_id[%d]", i), "%q is not a security group id (sg-…)", sg)
+		if err := engine.CheckAWSID("sg", sg); err != nil {
+			c.Warnf(fmt.Sprintf("config.security_group_id[%d]", i), "%v", err)
 		}
 	}
 }
