@@ -62,8 +62,8 @@ func TestBadGlueJobs(t *testing.T) {
 		{"a connection that is another kind of resource", map[string]string{"config.yaml": "name: p\naws_resources:\n  - {name: warehouse, type: sns_topic}\ngroups:\n  - name: G\n    jobs:\n      - {name: Load, type: glue_job, config: job.yaml}\n",
 			"customcode/glue/glue_jobs/job.yaml": "connection: warehouse\nsteps:\n  - {name: a, type: sql, config: {file: ../sql/a.sql}}\n"},
 			"config.yaml:7:46: groups[0].jobs[0].config: the job's connection \"warehouse\" is a sns_topic resource, not a glueconnection\n1 error, 0 warnings"},
-		{"a password written as a value", map[string]string{"config.yaml": "name: p\naws_resources:\n  - name: c\n    type: glue_connection\n    config: {subnet_id: subnet-1, security_group_id: [sg-1], jdbc_url: /x/url, username: /x/user, password: \"hunter 2!\"}\n"},
-			"config.yaml:5:109: aws_resources[0].config.password: password must name an SSM parameter (e.g. /glueconnection/password), not hold the value: values would be written into the template\n1 error, 0 warnings"},
+		{"a password written as a value", map[string]string{"config.yaml": "name: p\naws_resources:\n  - name: c\n    type: glue_connection\n    config: {subnet_id: subnet-0a1b2c3d, security_group_id: [sg-0a1b2c3d], jdbc_url: /x/url, username: /x/user, password: \"hunter 2!\"}\n"},
+			"config.yaml:5:123: aws_resources[0].config.password: password must name an SSM parameter (e.g. /glueconnection/password), not hold the value: values would be written into the template\n1 error, 0 warnings"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
