@@ -17,7 +17,7 @@ func TestMain(m *testing.M) { testkit.Main(m) }
 const resources = `aws_resources:
   - name: CE
     type: batch_compute_environment
-    properties: {compute_resource_type: SPOT, subnet_ids: [subnet-0a1b], security_group_ids: [sg-0a1b]}
+    properties: {compute_resource_type: SPOT, subnet_ids: [subnet-0a1b2c3d], security_group_ids: [sg-0a1b2c3d]}
   - name: Queue
     type: batch_job_queue
     properties: {compute_environment: {compute_environment_ref: [CE]}}
@@ -28,11 +28,11 @@ const resources = `aws_resources:
 
 func TestBadBatchConfigs(t *testing.T) {
 	tests := []struct{ name, cfg, want string }{
-		{"an unknown compute resource type", "name: p\naws_resources:\n  - name: CE\n    type: batch_compute_environment\n    properties: {compute_resource_type: spot, subnet_ids: [subnet-0a1b], security_group_ids: [sg-0a1b]}\n",
+		{"an unknown compute resource type", "name: p\naws_resources:\n  - name: CE\n    type: batch_compute_environment\n    properties: {compute_resource_type: spot, subnet_ids: [subnet-0a1b2c3d], security_group_ids: [sg-0a1b2c3d]}\n",
 			`config.yaml:5:41: aws_resources[0].properties.compute_resource_type: must be one of "SPOT", "ON_DEMAND", "EC2", "FARGATE" or "FARGATE_SPOT"; got "spot"`},
-		{"a compute environment without subnets", "name: p\naws_resources:\n  - name: CE\n    type: batch_compute_environment\n    properties: {compute_resource_type: ON_DEMAND, vpc_id: vpc-0a1b}\n",
+		{"a compute environment without subnets", "name: p\naws_resources:\n  - name: CE\n    type: batch_compute_environment\n    properties: {compute_resource_type: ON_DEMAND, vpc_id: vpc-0a1b2c3d}\n",
 			`config.yaml:5:17: aws_resources[0].properties: a compute environment needs subnets: subnet_from_cloudformation (an export holding a comma-separated subnet list) or subnet_ids`},
-		{"a bid percentage on demand", "name: p\naws_resources:\n  - name: CE\n    type: batch_compute_environment\n    properties: {compute_resource_type: ON_DEMAND, bid_percentage: 50, subnet_ids: [subnet-0a1b], vpc_id: vpc-0a1b}\n",
+		{"a bid percentage on demand", "name: p\naws_resources:\n  - name: CE\n    type: batch_compute_environment\n    properties: {compute_resource_type: ON_DEMAND, bid_percentage: 50, subnet_ids: [subnet-0a1b2c3d], vpc_id: vpc-0a1b2c3d}\n",
 			`config.yaml:5:68: aws_resources[0].properties.bid_percentage: bid_percentage applies to SPOT compute environments; this one is ON_DEMAND`},
 		{"a queue referring to no compute environment", "name: p\n" + resources + "  - name: Q2\n    type: batch_job_queue\n    properties: {compute_environment: {compute_environment_ref: [CEE]}}\n",
 			`config.yaml:14:66: aws_resources[3].properties.compute_environment.compute_environment_ref[0]: compute environment "CEE" is not defined in aws_resources (did you mean "CE"?)`},
@@ -50,7 +50,7 @@ func TestBadBatchConfigs(t *testing.T) {
 			`config.yaml:5:94: aws_resources[0].job_definition.container_properties.vcpus: Fargate jobs take 0.25, 0.5, 1, 2, 4, 8 or 16 vCPUs; got 3`},
 		{"an array size of one", "name: p\n" + resources + "groups:\n  - name: G\n    jobs:\n      - {name: J, type: batch, job_queue_ref: Queue, job_definition_ref: Def, config: {array_size: 1}}\n",
 			`config.yaml:15:100: groups[0].jobs[0].config.array_size: must be at least 2; got 1`},
-		{"a queue mixing Fargate and Spot", "name: p\n" + resources + "  - name: F\n    type: batch_compute_environment\n    properties: {compute_resource_type: FARGATE, subnet_ids: [subnet-0a1b], security_group_ids: [sg-0a1b]}\n  - name: Q2\n    type: batch_job_queue\n    properties: {compute_environment: {compute_environment_ref: [CE, F]}}\n",
+		{"a queue mixing Fargate and Spot", "name: p\n" + resources + "  - name: F\n    type: batch_compute_environment\n    properties: {compute_resource_type: FARGATE, subnet_ids: [subnet-0a1b2c3d], security_group_ids: [sg-0a1b2c3d]}\n  - name: Q2\n    type: batch_job_queue\n    properties: {compute_environment: {compute_environment_ref: [CE, F]}}\n",
 			`config.yaml:17:65: aws_resources[4].properties.compute_environment.compute_environment_ref: a job queue cannot mix Fargate and EC2/SPOT compute environments`},
 	}
 	for _, tt := range tests {
