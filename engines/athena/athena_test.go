@@ -71,8 +71,10 @@ func TestBadAthenaJobs(t *testing.T) {
 
 func TestRuntimeVariablesBecomeStatesFormat(t *testing.T) {
 	dir := repo(t, map[string]string{
-		"config.yaml":             "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: Q, type: athena_query, config: {config_file: customcode/athena/job.yaml, variables: {db: sales, run: $$.Execution.Id, v: $.InputVar}}}\n      - {name: P, type: athena_query, config: {config_file: customcode/athena/job.yaml, variables: [\"$$.Execution.Id\", \"$.InputVar\", \"lit'eral\"]}}\n",
-		"customcode/athena/a.sql": "SELECT '{{ run }}', {{ v }} FROM {{ db }}.t -- {x}\n",
+		"config.yaml":             "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: Q, type: athena_query, config: {config_file: customcode/athena/job.yaml, variables: {db: sales, run: $$.Execution.Id, v: $.InputVar}}}\n      - {name: P, type: athena_query, config: {config_file: customcode/athena/params.yaml, variables: [\"$$.Execution.Id\", \"$.InputVar\", \"lit'eral\"]}}\n",
+		"customcode/athena/a.sql":       "SELECT '{{ run }}', {{ v }} FROM {{ db }}.t -- {x}\n",
+		"customcode/athena/b.sql":       "SELECT * FROM t WHERE run = ? AND v = ? AND name = ?\n",
+		"customcode/athena/params.yaml": "steps:\n  - name: s\n    jobs:\n      - {name: b, type: sql, config: {file: b.sql}}\n",
 	})
 	stacks, diags := testkit.TryPlan(dir, testkit.Options{})
 	require.False(t, diags.HasErrors(), "%v", diags)
