@@ -28,3 +28,11 @@ func decodeImage(d decoder, n node, path string, im *Image) {
 }
 
 func diagSuggest(got string, c []string) string { return diag.Suggest(got, c) }
+
+// DecodeNode sets the defaults before decoding, so entries of a
+// resources list get them too.
+func (r *Resources) DecodeNode(d decoder, n node, path string) {
+	type plain Resources
+	*r = defaultResources()
+	d.Decode(n, (*plain)(r), path)
+}

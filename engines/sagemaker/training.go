@@ -74,17 +74,20 @@ func (t *TrainingConfig) check(c *engine.CheckContext) {
 		var names []string
 		found := false
 		for _, r := range t.Resources {
-			if r != nil {
+			if r != nil && r.Name != "" {
 				names = append(names, r.Name)
 				found = found || r.Name == t.ResourceRef
 			}
 		}
 		if !found {
 			d := c.Errorf(at+"resource_ref", "resource_ref %q names no entry of config.resources", t.ResourceRef)
-			if s := diagSuggest(t.ResourceRef, names); s != "" {
+			switch s := diagSuggest(t.ResourceRef, names); {
+			case s != "":
 				d.Hint = fmt.Sprintf("did you mean %q?", s)
-			} else if len(names) > 0 {
-				d.Hint = fmt.Sprintf("the entries are %q", names)
+			case len(names) > 0:
+				d.Hint = "the entries are named " + quoteList(names)
+			default:
+				d.Hint = "name an entry: resources: [{name: " + t.ResourceRef + ", instance_type: …}]"
 			}
 		}
 	}
