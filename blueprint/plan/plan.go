@@ -43,7 +43,7 @@ func Build(st *config.Stack, idx *engine.Index, reg *engine.Registry) (*Machine,
 		}
 	}
 	def := body.Close()
-	def.Comment = firstNonEmpty(p.Description, p.Comment)
+	def.Comment = engine.FirstNonEmpty(p.Description, p.Comment)
 	def.TimeoutSeconds = p.Properties.Timeout
 	if def.TimeoutSeconds == 0 {
 		def.TimeoutSeconds = config.DefaultTimeout
@@ -97,7 +97,7 @@ func (b *builder) chain(groups []*config.Group) (*asl.Fragment, error) {
 }
 
 func (b *builder) group(g *config.Group) (*asl.Fragment, error) {
-	par := &asl.State{Type: asl.Parallel, Comment: firstNonEmpty(g.Description, g.Comment)}
+	par := &asl.State{Type: asl.Parallel, Comment: engine.FirstNonEmpty(g.Description, g.Comment)}
 	var withResult []int
 	for _, j := range g.Jobs {
 		f, err := b.job(j)
@@ -232,13 +232,4 @@ func (b *builder) handler(body *asl.Fragment) (*asl.Fragment, error) {
 		return nil, err
 	}
 	return out, nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"fmt"
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -152,7 +153,7 @@ func (JobDefinition) BuildResource(s *synth.Stack, it *config.Item) error {
 		role = r
 	}
 	var env []any
-	for _, k := range sortedKeys(cp.Environment) {
+	for _, k := range engine.SortedKeys(cp.Environment) {
 		env = append(env, &awsbatch.CfnJobDefinition_EnvironmentProperty{Name: jsii.String(k), Value: jsii.String(cp.Environment[k])})
 	}
 	container := &awsbatch.CfnJobDefinition_ContainerPropertiesProperty{

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/blueprint-dev/blueprint/blueprint/asl"
@@ -301,7 +300,7 @@ func (Step) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	}
 	if len(s.Config.Environment) > 0 {
 		var env []map[string]any
-		for _, k := range sortedKeys(s.Config.Environment) {
+		for _, k := range engine.SortedKeys(s.Config.Environment) {
 			v := s.Config.Environment[k]
 			if engine.IsRuntimePath(v) {
 				env = append(env, map[string]any{"Name": k, "Value.$": v})
@@ -340,7 +339,7 @@ func (Step) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		params["RetryStrategy"] = map[string]any{"Attempts": s.Config.RetryAttempts}
 	}
 	st := &asl.State{Type: asl.Task, Resource: "arn:aws:states:::batch:submitJob.sync", Parameters: params,
-		Comment: firstNonEmpty(s.Description, s.Comment), ResultPath: asl.Discard()}
+		Comment: engine.FirstNonEmpty(s.Description, s.Comment), ResultPath: asl.Discard()}
 	if s.ResultPath != "" {
 		st.ResultPath = asl.Path(s.ResultPath)
 	}
@@ -350,24 +349,6 @@ func (Step) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	p.Allow([]string{"events:PutTargets", "events:PutRule", "events:DescribeRule"},
 		engine.ARN("events", "rule/StepFunctionsGetEventsForBatchJobsRule"))
 	return asl.Single(p.StateName(), st), nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }
 
 // refOf is the placeholder of a resource's ARN, for builders that wire

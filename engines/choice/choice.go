@@ -201,7 +201,7 @@ func operandValue(op string, v any) any {
 func (Engine) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	s := spec.(*Spec)
 	join := asl.Single(p.StateName("end"), &asl.State{Type: asl.Pass, Comment: "the branches of " + p.Item.Name + " meet here"})
-	choice := &asl.State{Type: asl.Choice, Comment: firstNonEmpty(s.Description, s.Comment)}
+	choice := &asl.State{Type: asl.Choice, Comment: engine.FirstNonEmpty(s.Description, s.Comment)}
 	out := asl.Single(p.StateName(), choice)
 	for _, b := range s.Choices {
 		branch, err := p.Groups(b.Groups)
@@ -240,13 +240,4 @@ func (Engine) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		return nil, err
 	}
 	return out, nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

@@ -3,7 +3,6 @@ package lambda
 import (
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -76,10 +75,10 @@ func buildFunction(s *synth.Stack, it *config.Item) (awslambda.Function, error) 
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
 	env := map[string]*string{}
-	for _, k := range sortedKeys(cfg.Environment) {
+	for _, k := range engine.SortedKeys(cfg.Environment) {
 		env[k] = jsii.String(cfg.Environment[k])
 	}
-	desc := firstNonEmpty(spec.Description, spec.Comment, it.Name+" of pipeline "+s.Config.PipelineName())
+	desc := engine.FirstNonEmpty(spec.Description, spec.Comment, it.Name+" of pipeline "+s.Config.PipelineName())
 	if len(desc) > 256 {
 		desc = desc[:256]
 	}
@@ -180,7 +179,7 @@ func (Layer) BuildResource(s *synth.Stack, it *config.Item) error {
 	for _, r := range cfg.Runtimes {
 		runtimes = append(runtimes, cdkRuntime(effectiveRuntime(r)))
 	}
-	desc := firstNonEmpty(cfg.Description, spec.Description, spec.Comment, "layer "+it.Name+" of pipeline "+s.Config.PipelineName())
+	desc := engine.FirstNonEmpty(cfg.Description, spec.Description, spec.Comment, "layer "+it.Name+" of pipeline "+s.Config.PipelineName())
 	switch cfg.way() {
 	case "arn":
 		layer = awslambda.LayerVersion_FromLayerVersionArn(s.Scope(), s.ID("Layer", it.Name), jsii.String(cfg.LayerArn.Arn))
@@ -222,13 +221,4 @@ func (Layer) BuildResource(s *synth.Stack, it *config.Item) error {
 	s.Set(LayerType+"/"+it.Name, layer)
 	s.PublishItem(LayerType, it, "arn", layer.LayerVersionArn())
 	return nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -205,7 +205,7 @@ func (Function) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		params["Payload.$"] = "$"
 	}
 	st := &asl.State{Type: asl.Task, Resource: "arn:aws:states:::lambda:invoke", Parameters: params,
-		Comment: firstNonEmpty(s.Description, s.Comment), Retry: []asl.Retrier{invokeRetry()}, ResultPath: asl.Discard()}
+		Comment: engine.FirstNonEmpty(s.Description, s.Comment), Retry: []asl.Retrier{invokeRetry()}, ResultPath: asl.Discard()}
 	if s.ResultPath != "" {
 		st.ResultPath = asl.Path(s.ResultPath)
 		st.ResultSelector = map[string]any{"Payload.$": "$.Payload"}
@@ -316,13 +316,4 @@ func (Layer) Check(spec any, c *engine.CheckContext) {
 	for i, r := range cfg.Runtimes {
 		checkRuntime(c, fmt.Sprintf("config.compatible_runtimes[%d]", i), r)
 	}
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

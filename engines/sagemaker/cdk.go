@@ -27,7 +27,7 @@ func prepare(s *synth.Stack, it *config.Item, algs []*Algorithm, images []*Image
 	}
 	for _, im := range images {
 		if im != nil && im.Directory != "" {
-			file := firstNonEmpty(im.File, "Dockerfile")
+			file := engine.FirstNonEmpty(im.File, "Dockerfile")
 			asset := awsecrassets.NewDockerImageAsset(s.Scope(), s.ID("SageMakerImage", it.Name), &awsecrassets.DockerImageAssetProps{
 				Directory: jsii.String(filepath.Join(s.Config.RepoDir, im.Directory)),
 				File:      jsii.String(file),
@@ -153,11 +153,11 @@ func (Model) BuildStep(s *synth.Stack, it *config.Item) error {
 func (PackageGroup) BuildResource(s *synth.Stack, it *config.Item) error {
 	spec := it.Spec.(*PackageGroupSpec)
 	props := &awssagemaker.CfnModelPackageGroupProps{ModelPackageGroupName: jsii.String(s.PhysicalName(it.Name))}
-	if d := firstNonEmpty(spec.Config.Description, spec.Description, spec.Comment); d != "" {
+	if d := engine.FirstNonEmpty(spec.Config.Description, spec.Description, spec.Comment); d != "" {
 		props.ModelPackageGroupDescription = jsii.String(d)
 	}
 	var tags []*awscdk.CfnTag
-	for _, k := range sortedKeys(spec.Config.Tags) {
+	for _, k := range engine.SortedKeys(spec.Config.Tags) {
 		tags = append(tags, &awscdk.CfnTag{Key: jsii.String(k), Value: jsii.String(spec.Config.Tags[k])})
 	}
 	if tags != nil {

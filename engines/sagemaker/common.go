@@ -195,12 +195,3 @@ func resultPath(st *asl.State, p string) {
 		st.ResultPath = asl.Path(p)
 	}
 }
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
-}

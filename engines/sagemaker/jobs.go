@@ -115,7 +115,7 @@ func (Processing) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	jobName(params, "ProcessingJobName", s.ExtJobName, p.Item.Name, 63)
 	if len(cfg.Environment) > 0 {
 		env := map[string]any{}
-		for _, k := range sortedKeys(cfg.Environment) {
+		for _, k := range engine.SortedKeys(cfg.Environment) {
 			env[k] = cfg.Environment[k]
 		}
 		params["Environment"] = env
@@ -145,7 +145,7 @@ func (Processing) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		}
 		params["NetworkConfig"] = nc
 	}
-	st := task("createProcessingJob.sync", params, firstNonEmpty(s.Description, s.Comment))
+	st := task("createProcessingJob.sync", params, engine.FirstNonEmpty(s.Description, s.Comment))
 	resultPath(st, s.ResultPathValue)
 	p.Allow([]string{"sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob", "sagemaker:StopProcessingJob", "sagemaker:AddTags"},
 		engine.ARN("sagemaker", "processing-job/*"))
@@ -254,7 +254,7 @@ func (Transform) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		}
 		params["DataProcessing"] = m
 	}
-	st := task("createTransformJob.sync", params, firstNonEmpty(s.Description, s.Comment))
+	st := task("createTransformJob.sync", params, engine.FirstNonEmpty(s.Description, s.Comment))
 	resultPath(st, s.ResultPathValue)
 	p.Allow([]string{"sagemaker:CreateTransformJob", "sagemaker:DescribeTransformJob", "sagemaker:StopTransformJob", "sagemaker:AddTags"},
 		engine.ARN("sagemaker", "transform-job/*"))
@@ -285,7 +285,9 @@ func (Model) Kinds() engine.Kind { return engine.Step }
 func (Model) NewSpec() any       { return &ModelSpec{} }
 func (Model) Describe() string   { return "creates a model from artifacts and an image (createModel)" }
 
-func (s *ModelSpec) name() string { return firstNonEmpty(s.Config.ModelNamePath, s.ModelNamePath) }
+func (s *ModelSpec) name() string {
+	return engine.FirstNonEmpty(s.Config.ModelNamePath, s.ModelNamePath)
+}
 
 // Check requires a name and an image.
 func (Model) Check(spec any, c *engine.CheckContext) {
@@ -321,7 +323,7 @@ func (Model) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	}
 	p.Allow([]string{"sagemaker:CreateModel", "sagemaker:AddTags"}, engine.ARN("sagemaker", "model/*"))
 	passRole(p)
-	return asl.Single(p.StateName(), task("createModel", params, firstNonEmpty(s.Description, s.Comment))), nil
+	return asl.Single(p.StateName(), task("createModel", params, engine.FirstNonEmpty(s.Description, s.Comment))), nil
 }
 
 // EndpointConfig is the sagemaker_endpoint_config step.
@@ -361,13 +363,13 @@ func (EndpointConfig) Check(spec any, c *engine.CheckContext) {
 // Plan creates the endpoint configuration.
 func (EndpointConfig) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	s := spec.(*EndpointConfigSpec)
-	variant := map[string]any{"VariantName": firstNonEmpty(s.Config.VariantName, "AllTraffic"), "InitialInstanceCount": s.Config.InstanceCount,
+	variant := map[string]any{"VariantName": engine.FirstNonEmpty(s.Config.VariantName, "AllTraffic"), "InitialInstanceCount": s.Config.InstanceCount,
 		"InstanceType": s.Config.InstanceType, "InitialVariantWeight": 1}
 	value(variant, "ModelName", s.Config.ModelNamePath)
 	params := map[string]any{"ProductionVariants": []map[string]any{variant}}
 	value(params, "EndpointConfigName", s.Endpoint)
 	p.Allow([]string{"sagemaker:CreateEndpointConfig", "sagemaker:AddTags"}, engine.ARN("sagemaker", "endpoint-config/*"))
-	return asl.Single(p.StateName(), task("createEndpointConfig", params, firstNonEmpty(s.Description, s.Comment))), nil
+	return asl.Single(p.StateName(), task("createEndpointConfig", params, engine.FirstNonEmpty(s.Description, s.Comment))), nil
 }
 
 // Endpoint is the sagemaker_endpoint step.
@@ -411,12 +413,12 @@ func (Endpoint) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	s := spec.(*EndpointSpec)
 	params := map[string]any{}
 	value(params, "EndpointName", s.Endpoint)
-	value(params, "EndpointConfigName", firstNonEmpty(s.Config.EndpointConfigName, s.Endpoint))
+	value(params, "EndpointConfigName", engine.FirstNonEmpty(s.Config.EndpointConfigName, s.Endpoint))
 	action, api := "createEndpoint", "sagemaker:CreateEndpoint"
 	if s.Config.Update {
 		action, api = "updateEndpoint", "sagemaker:UpdateEndpoint"
 	}
-	out := asl.Single(p.StateName(), task(action, params, firstNonEmpty(s.Description, s.Comment)))
+	out := asl.Single(p.StateName(), task(action, params, engine.FirstNonEmpty(s.Description, s.Comment)))
 	p.Allow([]string{api, "sagemaker:AddTags"}, engine.ARN("sagemaker", "endpoint/*"), engine.ARN("sagemaker", "endpoint-config/*"))
 	if !s.Config.WaitForCompletion {
 		return out, nil

@@ -2,7 +2,6 @@ package sagemaker
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/blueprint-dev/blueprint/blueprint/asl"
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
@@ -219,7 +218,7 @@ func (Training) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		}
 		params["ExperimentConfig"] = ec
 	}
-	st := task("createTrainingJob.sync", params, firstNonEmpty(s.Description, s.Comment))
+	st := task("createTrainingJob.sync", params, engine.FirstNonEmpty(s.Description, s.Comment))
 	resultPath(st, s.TrainingResultPath)
 	p.Allow([]string{"sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob", "sagemaker:AddTags"},
 		engine.ARN("sagemaker", "training-job/*"))
@@ -352,7 +351,7 @@ func (HPO) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		case "continuous", "integer":
 			m["MinValue"] = fmt.Sprint(*r.MinValue)
 			m["MaxValue"] = fmt.Sprint(*r.MaxValue)
-			m["ScalingType"] = firstNonEmpty(r.ScalingType, "Auto")
+			m["ScalingType"] = engine.FirstNonEmpty(r.ScalingType, "Auto")
 			if r.Type == "integer" {
 				ints = append(ints, m)
 			} else {
@@ -398,7 +397,7 @@ func (HPO) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		}
 		params["HyperParameterTuningJobName.$"] = fmt.Sprintf("States.Format('%s-{}', States.ArrayGetItem(States.StringSplit(States.UUID(), '-'), 0))", prefix)
 	}
-	st := task("createHyperParameterTuningJob.sync", params, firstNonEmpty(s.Description, s.Comment))
+	st := task("createHyperParameterTuningJob.sync", params, engine.FirstNonEmpty(s.Description, s.Comment))
 	resultPath(st, s.HPOResultPath)
 	out := asl.Single(p.StateName(), st)
 	p.Allow([]string{"sagemaker:CreateHyperParameterTuningJob", "sagemaker:DescribeHyperParameterTuningJob", "sagemaker:StopHyperParameterTuningJob",
@@ -427,13 +426,4 @@ func (HPO) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		p.Allow([]string{"sagemaker:CreateModel", "sagemaker:AddTags"}, engine.ARN("sagemaker", "model/*"))
 	}
 	return out, nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -136,18 +136,9 @@ func (Publish) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	}
 	p.Allow([]string{"sns:Publish"}, arn)
 	st := &asl.State{Type: asl.Task, Resource: "arn:aws:states:::sns:publish", Parameters: params,
-		Comment: firstNonEmpty(s.Description, s.Comment), ResultPath: asl.Discard()}
+		Comment: engine.FirstNonEmpty(s.Description, s.Comment), ResultPath: asl.Discard()}
 	if s.ResultPath != "" {
 		st.ResultPath = asl.Path(s.ResultPath)
 	}
 	return asl.Single(p.StateName(), st), nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }
