@@ -32,7 +32,17 @@ type App struct {
 
 // Main runs the CLI with the process environment and every engine.
 func Main(args []string, stdout, stderr io.Writer) int {
-	return (&App{Stdout: stdout, Stderr: stderr, LookupEnv: os.LookupEnv, Environ: os.Environ, Registry: engines.Registry()}).Run(args)
+	return MainWith(args, stdout, stderr)
+}
+
+// MainWith runs the CLI with a repo's own engines next to blueprint's: a
+// pipeline repo with a step type of its own builds its CLI with this.
+func MainWith(args []string, stdout, stderr io.Writer, extra ...engine.Engine) int {
+	reg := engines.Registry()
+	for _, e := range extra {
+		reg.Register(e)
+	}
+	return (&App{Stdout: stdout, Stderr: stderr, LookupEnv: os.LookupEnv, Environ: os.Environ, Registry: reg}).Run(args)
 }
 
 // usageError marks errors that exit 2.
@@ -87,7 +97,7 @@ holding a Step Functions state machine. Deploy it with: cdk deploy --app cdk.out
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.synthCmd(), a.validateCmd(), a.renderCmd(), a.listCmd(), a.graphCmd())
+	root.AddCommand(a.synthCmd(), a.validateCmd(), a.renderCmd(), a.listCmd(), a.graphCmd(), a.initCmd())
 	return root
 }
 

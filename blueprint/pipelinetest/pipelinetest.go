@@ -1,0 +1,130 @@
+// Package pipelinetest lets a pipeline repo's own Go tests render, validate and synthesize its pipeline.
+package pipelinetest
+
+import (
+	_ "github.com/blueprint-dev/blueprint/internal/jsiienv" // sets jsii's env before its init
+
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/blueprint-dev/blueprint/blueprint/config"
+	"github.com/blueprint-dev/blueprint/blueprint/diag"
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
+	"github.com/blueprint-dev/blueprint/blueprint/plan"
+	"github.com/blueprint-dev/blueprint/blueprint/synth"
+	"github.com/blueprint-dev/blueprint/engines"
+)
+
+// Main runs the tests and closes the one node process CDK starts for
+// them; call it from TestMain.
+func Main(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+// Options say how to load the pipeline.
+type Options struct {
+	Stage string
+	Vars  map[string]string
+	// Env is the environment the templates see (STAGE, AWSREGION, …);
+	// nothing else from the test's own environment leaks in.
+	Env map[string]string
+	// Engines are the repo's own step or resource types, next to blueprint's.
+	Engines []engine.Engine
+}
+
+// Registry returns blueprint's engines plus extra ones.
+func Registry(extra ...engine.Engine) *engine.Registry {
+	r := engines.Registry()
+	for _, e := range extra {
+		r.Register(e)
+	}
+	return r
+}
+
+func (o Options) load(dir string) ([]*plan.Stack, diag.List) {
+	env := o.Env
+	return plan.Load(config.LoadOptions{RepoDir: dir, Stage: o.Stage, Vars: o.Vars,
+		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}, Registry(o.Engines...))
+}
+
+// Validate fails the test with every diagnostic when the pipeline at dir
+// does not validate, and returns the warnings.
+func Validate(t testing.TB, dir string, o Options) diag.List {
+	t.Helper()
+	_, diags := o.load(dir)
+	if diags.HasErrors() {
+		var b bytes.Buffer
+		diags.Print(&b)
+		t.Fatalf("the pipeline does not validate for stage %q:\n%s", o.Stage, b.String())
+	}
+	return diags
+}
+
+// Assembly is a synthesized cloud assembly.
+type Assembly struct {
+	Dir string
+	// Templates maps stack names to their templates, decoded.
+	Templates map[string]map[string]any
+}
+
+// Resources returns the resources of a stack of the given CloudFormation
+// type ("AWS::Lambda::Function"), by logical id.
+func (a *Assembly) Resources(stack, typ string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	res, _ := a.Templates[stack]["Resources"].(map[string]any)
+	for id, r := range res {
+		if m, ok := r.(map[string]any); ok && m["Type"] == typ {
+			out[id] = m
+		}
+	}
+	return out
+}
+
+// Stacks lists the stack names, sorted.
+func (a *Assembly) Stacks() []string {
+	out := make([]string, 0, len(a.Templates))
+	for k := range a.Templates {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Synth validates and synthesizes the pipeline at dir into a temporary
+// dir, without bundling assets, and fails the test on any problem.
+func Synth(t testing.TB, dir string, o Options) *Assembly {
+	t.Helper()
+	stacks, diags := o.load(dir)
+	if diags.HasErrors() {
+		var b bytes.Buffer
+		diags.Print(&b)
+		t.Fatalf("the pipeline does not validate for stage %q:\n%s", o.Stage, b.String())
+	}
+	out := filepath.Join(t.TempDir(), "cdk.out")
+	if err := synth.Synth(stacks, synth.Options{OutDir: out, SkipBundling: true, Registry: Registry(o.Engines...)}); err != nil {
+		t.Fatalf("synth: %v", err)
+	}
+	a := &Assembly{Dir: out, Templates: map[string]map[string]any{}}
+	files, _ := filepath.Glob(filepath.Join(out, "*.template.json"))
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatal(err)
+		}
+		a.Templates[strings.TrimSuffix(filepath.Base(f), ".template.json")] = m
+	}
+	return a
+}

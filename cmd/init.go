@@ -1,0 +1,65 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
+
+	"github.com/blueprint-dev/blueprint/cmd/scaffold"
+	"github.com/blueprint-dev/blueprint/examples"
+)
+
+func (a *App) initCmd() *cobra.Command {
+	var o scaffold.Options
+	var list bool
+	cmd := &cobra.Command{
+		Use:   "init DIR",
+		Short: "Scaffold a new pipeline repo (offline)",
+		Long: `init writes a new pipeline repo: config.yaml and variables.yaml (dev, test and prod),
+customcode/ with a function and a trigger, configs/, tests/ (Go tests that validate and
+synthesize the pipeline for every stage), buildspec.yml (install, RunTests, synth), cdk.json
+and a README. It refuses a non-empty DIR unless --force.`,
+		Example: `  blueprint init my-pipeline
+  blueprint init --example sagemaker iris-pipeline
+  blueprint init --with-engine my-pipeline   # with a step type of its own
+  blueprint init --list`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if list {
+				for _, n := range examples.Names() {
+					mark := ""
+					if n == examples.Default {
+						mark = " (default)"
+					}
+					fmt.Fprintf(a.Stdout, "%-18s %s%s\n", n, examples.Describe(n), mark)
+				}
+				return nil
+			}
+			if len(args) != 1 {
+				return usageError{errors.New("init takes one DIR, the new repo's directory")}
+			}
+			written, err := scaffold.Write(args[0], o)
+			var ue scaffold.UsageError
+			if errors.As(err, &ue) {
+				return usageError{err}
+			}
+			if err != nil {
+				fmt.Fprintf(a.Stderr, "blueprint: init %s: %v\n", args[0], err)
+				return exitError{ExitInvalid}
+			}
+			fmt.Fprintf(a.Stderr, "wrote %d files to %s (from the %s example)\nnext: cd %s && go mod tidy && go test ./tests/...\n",
+				len(written), args[0], engine.FirstNonEmpty(o.Example, examples.Default), args[0])
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Example, "example", "", "start from this example (see --list)")
+	f.BoolVar(&o.Force, "force", false, "write into a non-empty directory, over existing files")
+	f.BoolVar(&list, "list", false, "list the examples")
+	f.BoolVar(&o.WithEngine, "with-engine", false, "add a step type of the repo's own (engines/pause) and a cmd/blueprint with it")
+	f.StringVar(&o.Module, "module", "", "Go module path of the new repo (default example.com/DIR)")
+	f.StringVar(&o.Replace, "blueprint-src", "", "point go.mod at a local blueprint checkout `path`")
+	return cmd
+}
