@@ -1,0 +1,115 @@
+package tests
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/blueprint-dev/blueprint/cmd"
+	"github.com/blueprint-dev/blueprint/engines"
+	"github.com/blueprint-dev/blueprint/internal/check"
+	"github.com/blueprint-dev/blueprint/internal/testkit"
+)
+
+func blueprint(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	app := &cmd.App{Stdout: &out, Stderr: &errOut, LookupEnv: testkit.Env("AWSREGION", "eu-west-1", "AWSACCOUNTID", "111111111111"),
+		Environ: func() []string { return nil }, Registry: engines.Registry()}
+	code := app.Run(args)
+	return code, out.String() + errOut.String()
+}
+
+// TestInitScaffoldsARepoWhoseOwnTestsPass is the user's first ten minutes:
+// init a repo with a step type of its own, run its tests, synthesize prod.
+func TestInitScaffoldsARepoWhoseOwnTestsPass(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and tests the scaffolded repo")
+	}
+	root, err := check.RepoRoot()
+	require.NoError(t, err)
+	dir := filepath.Join(t.TempDir(), "my-pipeline")
+	code, out := blueprint(t, "init", dir, "--with-engine", "--blueprint-src", root)
+	require.Equal(t, 0, code, out)
+	for _, f := range []string{"config.yaml", "variables.yaml", "configs/README.md", "customcode/lambda_functions/start_pipeline/handler.py",
+		"tests/pipeline_test.go", "cdk.json", "buildspec.yml", "README.md", "go.mod", "engines/pause/pause.go", "cmd/blueprint/main.go"} {
+		assert.FileExists(t, filepath.Join(dir, f))
+	}
+	goCmd := func(args ...string) string {
+		c := exec.Command("go", args...)
+		c.Dir = dir
+		c.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+		out, err := c.CombinedOutput()
+		require.NoError(t, err, "go %v:\n%s", args, out)
+		return string(out)
+	}
+	goCmd("mod", "tidy")
+	assert.Contains(t, goCmd("test", "./tests/..."), "ok")
+	goCmd("run", "./cmd/blueprint", "synth", "--stage", "prod")
+	tmpl, err := os.ReadFile(filepath.Join(dir, "cdk.out", "my-pipeline.template.json"))
+	require.NoError(t, err)
+	for _, want := range []string{`"AWS::SNS::Subscription"`, `"AWS::Events::Rule"`, `"STATE_MACHINE_ARN"`, `\"Type\":\"Wait\"`} {
+		assert.Contains(t, string(tmpl), want)
+	}
+	check.Assembly(t, filepath.Join(dir, "cdk.out"))
+}
+
+func TestInitStartsFromAnyExample(t *testing.T) {
+	code, out := blueprint(t, "init", "--list")
+	require.Equal(t, 0, code)
+	for _, name := range []string{"starter", "batch", "container-lambda", "glue-athena", "sagemaker"} {
+		assert.Contains(t, out, name)
+	}
+	dir := filepath.Join(t.TempDir(), "iris")
+	code, out = blueprint(t, "init", dir, "--example", "sagemaker")
+	require.Equal(t, 0, code, out)
+	code, out = blueprint(t, "validate", "--dir", dir, "--stage", "prod")
+	assert.Equal(t, 0, code, out)
+}
+
+func TestInitRefusesWhatItCannotDoAndWritesNothing(t *testing.T) {
+	base := t.TempDir()
+	file := filepath.Join(base, "a-file")
+	require.NoError(t, os.WriteFile(file, []byte("x"), 0o644))
+	full := filepath.Join(base, "full")
+	require.NoError(t, os.MkdirAll(full, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(full, "keep.txt"), []byte("mine"), 0o644))
+
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"a file path", []string{"init", file}, 1, "blueprint: init " + file + ": " + file + " is a file; init writes a new directory\n"},
+		{"a non-empty directory", []string{"init", full}, 1, "blueprint: init " + full + ": " + full + " is not empty (1 entries); choose a new directory, or --force to write into it\n"},
+		{"an unknown example", []string{"init", filepath.Join(base, "new"), "--example", "sagemker"}, 2,
+			"blueprint: no example \"sagemker\"; the examples are batch, container-lambda, glue-athena, sagemaker, starter (did you mean \"sagemaker\"?)\nRun 'blueprint --help' for usage.\n"},
+		{"no directory", []string{"init"}, 2, "blueprint: init takes one DIR, the new repo's directory\nRun 'blueprint --help' for usage.\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out := blueprint(t, tt.args...)
+			assert.Equal(t, tt.code, code)
+			assert.Equal(t, tt.want, out)
+		})
+	}
+	entries, _ := os.ReadDir(base)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.ElementsMatch(t, []string{"a-file", "full"}, names, "nothing half-written, no temporary dir left")
+	kept, _ := os.ReadFile(filepath.Join(full, "keep.txt"))
+	assert.Equal(t, "mine", string(kept))
+
+	code, out := blueprint(t, "init", full, "--force")
+	require.Equal(t, 0, code, out)
+	assert.FileExists(t, filepath.Join(full, "config.yaml"))
+	assert.FileExists(t, filepath.Join(full, "keep.txt"), "--force writes over, it does not wipe")
+}
