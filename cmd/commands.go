@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/blueprint-dev/blueprint/blueprint/config"
+	"github.com/blueprint-dev/blueprint/blueprint/diag"
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"github.com/blueprint-dev/blueprint/blueprint/plan"
 	"github.com/blueprint-dev/blueprint/blueprint/synth"
@@ -43,7 +44,7 @@ func (a *App) validateCmd() *cobra.Command {
 func (a *App) synthCmd() *cobra.Command {
 	var c common
 	var out string
-	var skipBundling bool
+	var skipBundling, cicd bool
 	cmd := &cobra.Command{
 		Use:   "synth",
 		Short: "Write the CDK cloud assembly (one stack per config) into cdk.out",
@@ -52,12 +53,16 @@ The previous assembly is replaced only when synth succeeds. Under the CDK CLI
 (cdk.json: {"app": "blueprint synth"}) it writes to $CDK_OUTDIR and reads $CDK_CONTEXT_JSON.`,
 		Example: `  blueprint synth --stage prod
   blueprint synth --stage dev --var owner=data-team --out build/cdk.out
+  blueprint synth --cicd      # the CI/CD pipeline and every stage it deploys
   cdk deploy --app cdk.out --all`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts, err := c.loadOptions(a)
 			if err != nil {
 				return err
+			}
+			if cicd {
+				return a.synthCICD(cmd, &c, opts, out, skipBundling)
 			}
 			stacks, diags := plan.Load(opts, a.Registry)
 			if err := a.report(&c, diags); err != nil {
@@ -90,6 +95,7 @@ The previous assembly is replaced only when synth succeeds. Under the CDK CLI
 	c.register(cmd)
 	cmd.Flags().StringVarP(&out, "out", "o", "cdk.out", "where to write the cloud assembly (default: DIR/cdk.out, or $CDK_OUTDIR)")
 	cmd.Flags().BoolVar(&skipBundling, "skip-bundling", false, "do not bundle assets (Lambda layers are not built)")
+	cmd.Flags().BoolVar(&cicd, "cicd", false, "add a CodePipeline stack that tests and deploys every stage of variables.yaml's cicd section")
 	return cmd
 }
 
@@ -163,4 +169,47 @@ func stageOf(stacks []*plan.Stack) string {
 		return "?"
 	}
 	return stacks[0].Config.Stage()
+}
+
+// synthCICD plans every stage the cicd section lists and writes them with
+// the CodePipeline stack that deploys them.
+func (a *App) synthCICD(cmd *cobra.Command, c *common, opts config.LoadOptions, out string, skipBundling bool) error {
+	cicd, diags := config.LoadCICD(c.dir)
+	if err := a.report(c, diags); err != nil {
+		return err
+	}
+	var stages []synth.StageStacks
+	var all diag.List
+	for _, stage := range cicd.Stages {
+		o := opts
+		o.Stage = stage
+		stacks, d := plan.Load(o, a.Registry)
+		all.Add(d...)
+		stages = append(stages, synth.StageStacks{Stage: stage, Stacks: stacks})
+	}
+	if err := a.report(c, all); err != nil {
+		return err
+	}
+	name := "pipeline"
+	if len(stages) > 0 && len(stages[0].Stacks) > 0 {
+		name = config.SafeName(stages[0].Stacks[0].Config.PipelineName())
+	}
+	cdkCtx, err := synth.ContextFromEnv(a.LookupEnv)
+	if err != nil {
+		return usageError{err}
+	}
+	sopts := synth.Options{OutDir: out, Context: cdkCtx, SkipBundling: skipBundling, Registry: a.Registry, Environ: a.Environ()}
+	if !cmd.Flags().Changed("out") {
+		if d, ok := a.LookupEnv("CDK_OUTDIR"); ok && d != "" {
+			sopts.OutDir, sopts.InPlace = d, true
+		} else {
+			sopts.OutDir = filepath.Join(c.dir, "cdk.out")
+		}
+	}
+	if err := synth.SynthCICD(name, stages, cicd, sopts); err != nil {
+		fmt.Fprintf(a.Stderr, "synth failed: %v\n", err)
+		return exitError{ExitInvalid}
+	}
+	fmt.Fprintf(a.Stderr, "wrote %s: the %s-cicd pipeline deploying %s\n", sopts.OutDir, name, strings.Join(cicd.Stages, ", "))
+	return nil
 }

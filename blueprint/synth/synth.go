@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	sfn "github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/blueprint-dev/blueprint/blueprint/config"
@@ -43,7 +44,21 @@ type Options struct {
 const DefaultSSMPrefix = "/dataall"
 
 // Synth builds every stack into one CDK app and writes the assembly.
-func Synth(stacks []*plan.Stack, opts Options) (err error) {
+func Synth(stacks []*plan.Stack, opts Options) error {
+	return write(opts, nil, func(app awscdk.App) error {
+		for _, p := range stacks {
+			if err := buildStack(app, p, opts, ""); err != nil {
+				return fmt.Errorf("%s: %w", p.Config.Source.Path, err)
+			}
+		}
+		return nil
+	})
+}
+
+// write runs build on a new CDK app and writes its assembly, into a
+// temporary dir moved into place only when everything succeeded; post,
+// when set, may amend the written files first.
+func write(opts Options, post func(dir string) error, build func(awscdk.App) error) (err error) {
 	defer func() {
 		// jsii reports CDK validation failures as panics; they are bugs
 		// of ours (input was validated), reported as errors, never a crash.
@@ -80,12 +95,15 @@ func Synth(stacks []*plan.Stack, opts Options) (err error) {
 		// print a report path inside the temporary assembly dir.
 		BuiltinCloudFormationValidation: jsii.Bool(false),
 	})
-	for _, p := range stacks {
-		if err := buildStack(app, p, opts); err != nil {
-			return fmt.Errorf("%s: %w", p.Config.Source.Path, err)
-		}
+	if err := build(app); err != nil {
+		return err
 	}
 	app.Synth(nil)
+	if post != nil {
+		if err := post(out); err != nil {
+			return err
+		}
+	}
 	if opts.InPlace {
 		return nil
 	}
@@ -98,10 +116,12 @@ func Synth(stacks []*plan.Stack, opts Options) (err error) {
 	return nil
 }
 
-func buildStack(app awscdk.App, p *plan.Stack, opts Options) error {
+// buildStack builds one config's stack in scope (the app, or a stage of
+// a CI/CD pipeline, whose stacks carry the stage in their names).
+func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix string) error {
 	cs := p.Config
 	props := &awscdk.StackProps{
-		StackName:   jsii.String(cs.Name),
+		StackName:   jsii.String(cs.Name + suffix),
 		Description: jsii.String(stackDescription(cs)),
 	}
 	if acc, reg := cs.Var("aws_account_id"), cs.Var("aws_region"); acc != "" || reg != "" {
@@ -114,7 +134,7 @@ func buildStack(app awscdk.App, p *plan.Stack, opts Options) error {
 		}
 	}
 	st := &Stack{
-		Stack: awscdk.NewStack(app, jsii.String(cs.Name), props), Config: cs, Index: p.Index,
+		Stack: awscdk.NewStack(scope, jsii.String(cs.Name), props), Config: cs, Index: p.Index,
 		Bundling: !opts.SkipBundling,
 		refs:     map[string]*string{}, objects: map[string]any{}, ids: map[string]string{}, ctxVals: map[string]*string{},
 	}
@@ -169,7 +189,7 @@ func buildStack(app awscdk.App, p *plan.Stack, opts Options) error {
 		}
 	}
 	if p.Machine != nil {
-		if err := buildMachine(st, p.Machine); err != nil {
+		if err := buildMachine(st, p.Machine, suffix); err != nil {
 			return err
 		}
 	}
@@ -226,7 +246,7 @@ func steps(p *config.Pipeline) []*config.Item {
 	return out
 }
 
-func buildMachine(st *Stack, m *plan.Machine) error {
+func buildMachine(st *Stack, m *plan.Machine, suffix string) error {
 	raw, err := m.Definition.MarshalCompact()
 	if err != nil {
 		return fmt.Errorf("write the definition: %w", err)
@@ -236,12 +256,12 @@ func buildMachine(st *Stack, m *plan.Machine) error {
 		return fmt.Errorf("internal error: %w", err)
 	}
 	logs := awslogs.NewLogGroup(st.Stack, jsii.String("StateMachineLogs"), &awslogs.LogGroupProps{
-		LogGroupName:  jsii.String("/aws/vendedlogs/states/" + m.Name),
+		LogGroupName:  jsii.String("/aws/vendedlogs/states/" + m.Name + suffix),
 		Retention:     awslogs.RetentionDays_ONE_MONTH,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
 	props := &sfn.StateMachineProps{
-		StateMachineName: jsii.String(m.Name),
+		StateMachineName: jsii.String(m.Name + suffix),
 		DefinitionBody:   sfn.DefinitionBody_FromString(jsii.String(def)),
 		Logs:             &sfn.LogOptions{Destination: logs, Level: sfn.LogLevel_ALL, IncludeExecutionData: jsii.Bool(true)},
 		TracingEnabled:   jsii.Bool(true),

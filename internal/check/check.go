@@ -192,6 +192,9 @@ type Allowed struct {
 func Assembly(t testing.TB, dir string, allowed ...Allowed) {
 	t.Helper()
 	templates, err := filepath.Glob(filepath.Join(dir, "*.template.json"))
+	// Stages of a CI/CD pipeline are nested assemblies.
+	nested, _ := filepath.Glob(filepath.Join(dir, "assembly-*", "*.template.json"))
+	templates = append(templates, nested...)
 	if err != nil || len(templates) == 0 {
 		t.Fatalf("no templates in %s", dir)
 	}
@@ -230,7 +233,7 @@ func Assembly(t testing.TB, dir string, allowed ...Allowed) {
 			t.Fatalf("%s: %v", tp, err)
 		}
 		for id, d := range ds {
-			defs[filepath.Base(tp)+"-"+id] = d
+			defs[filepath.Base(filepath.Dir(tp))+"-"+filepath.Base(tp)+"-"+id] = d
 		}
 	}
 	if _, err := exec.LookPath("node"); err != nil {

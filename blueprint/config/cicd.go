@@ -1,0 +1,92 @@
+package config
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/blueprint-dev/blueprint/blueprint/diag"
+)
+
+// CICD is the `cicd:` section of variables.yaml: where the repo lives and
+// which stages the pipeline deploys, in order.
+type CICD struct {
+	// Repository is a CodeCommit repository name, or owner/repo with
+	// ConnectionArn (CodeConnections: GitHub, GitLab, Bitbucket).
+	Repository    string   `yaml:"repository" validate:"required"`
+	Branch        string   `yaml:"branch"`
+	ConnectionArn string   `yaml:"connection_arn" validate:"omitempty,startswith=arn:"`
+	Stages        []string `yaml:"stages" validate:"required,min=1"`
+	// ApproveBefore lists the stages a person approves before they
+	// deploy; default: prod.
+	ApproveBefore []string `yaml:"approve_before"`
+	// SynthCommand runs in the pipeline's build; default installs
+	// blueprint and runs it.
+	SynthCommand string     `yaml:"synth_command"`
+	Node         *yaml.Node `yaml:"-" validate:"-"`
+}
+
+// LoadCICD reads the cicd section of a repo's variables.yaml.
+func LoadCICD(repo string) (*CICD, diag.List) {
+	const file = "variables.yaml"
+	raw, err := os.ReadFile(filepath.Join(repo, file))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, diag.List{{File: file, Message: "--cicd needs a cicd: section in variables.yaml, and there is no variables.yaml",
+			Hint: "cicd: {repository: my-repo, stages: [dev, test, prod]}"}}
+	}
+	if err != nil {
+		return nil, diag.List{{File: file, Message: "cannot read: " + err.Error()}}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, diag.List{SyntaxError(file, raw, err)}
+	}
+	d := NewDecoder(NewSource(file, raw, raw, nil))
+	root := resolve(&doc)
+	if root == nil || root.Kind != yaml.MappingNode {
+		return nil, diag.List{{File: file, Line: 1, Message: "must be a mapping of variable names to values"}}
+	}
+	var node *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "cicd" {
+			node = root.Content[i+1]
+		}
+	}
+	if node == nil {
+		return nil, diag.List{{File: file, Line: 1, Message: "--cicd needs a cicd: section",
+			Hint: "cicd: {repository: my-repo, stages: [dev, test, prod]}"}}
+	}
+	c := &CICD{Branch: "main", Node: node}
+	d.Decode(node, c, "cicd")
+	d.Check(c, "cicd")
+	if c.ApproveBefore == nil {
+		for _, s := range c.Stages {
+			if s == "prod" {
+				c.ApproveBefore = []string{"prod"}
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for i, s := range c.Stages {
+		if seen[s] {
+			d.Errorf(d.Node("cicd.stages"), "cicd.stages", "stage %q is listed twice", s)
+		}
+		seen[s] = true
+		_ = i
+	}
+	for _, s := range c.ApproveBefore {
+		if !seen[s] {
+			d.Errorf(d.Node("cicd.approve_before"), "cicd.approve_before", "stage %q is not in cicd.stages", s)
+		}
+	}
+	if c.SynthCommand == "" {
+		c.SynthCommand = "blueprint synth --cicd"
+	}
+	if d.Diags.HasErrors() {
+		return nil, d.Diags
+	}
+	return c, d.Diags
+}
