@@ -28,10 +28,16 @@ type StageStacks struct {
 // them in order, with a manual approval before the stages that want one.
 func SynthCICD(name string, stages []StageStacks, c *config.CICD, opts Options) error {
 	return write(opts, func(dir string) error { return subRoleArns(filepath.Join(dir, name+"-cicd.template.json")) }, func(app awscdk.App) error {
-		pipeStack := awscdk.NewStack(app, jsii.String(name+"-cicd"), &awscdk.StackProps{
+		pipeProps := &awscdk.StackProps{
 			StackName:   jsii.String(name + "-cicd"),
 			Description: jsii.String("CI/CD of pipeline " + name + ": tests, synthesizes and deploys " + strings.Join(c.Stages, ", ") + " (by blueprint)"),
-		})
+		}
+		// The pipeline lives where the first stage does: CodePipeline needs
+		// an explicit region once stages name their environments.
+		if len(stages) > 0 && len(stages[0].Stacks) > 0 {
+			pipeProps.Env = envOf(stages[0].Stacks[0].Config)
+		}
+		pipeStack := awscdk.NewStack(app, jsii.String(name+"-cicd"), pipeProps)
 		var source pipelines.CodePipelineSource
 		if c.ConnectionArn != "" {
 			source = pipelines.CodePipelineSource_Connection(jsii.String(c.Repository), jsii.String(c.Branch),
@@ -83,16 +89,7 @@ func SynthCICD(name string, stages []StageStacks, c *config.CICD, opts Options) 
 		for _, st := range stages {
 			props := &awscdk.StageProps{}
 			if len(st.Stacks) > 0 {
-				cs := st.Stacks[0].Config
-				if acc, reg := cs.Var("aws_account_id"), cs.Var("aws_region"); acc != "" || reg != "" {
-					props.Env = &awscdk.Environment{}
-					if acc != "" {
-						props.Env.Account = jsii.String(acc)
-					}
-					if reg != "" {
-						props.Env.Region = jsii.String(reg)
-					}
-				}
+				props.Env = envOf(st.Stacks[0].Config)
 			}
 			stage := awscdk.NewStage(app, jsii.String(stageID(st.Stage)), props)
 			for _, p := range st.Stacks {
@@ -161,4 +158,20 @@ func subRoleArns(path string) error {
 		return []byte(`"RoleArn": {"Fn::Sub": "` + b.String() + `"}`)
 	})
 	return os.WriteFile(path, out, 0o644)
+}
+
+// envOf is the account and region a config's context names, or nil.
+func envOf(cs *config.Stack) *awscdk.Environment {
+	acc, reg := cs.Var("aws_account_id"), cs.Var("aws_region")
+	if acc == "" && reg == "" {
+		return nil
+	}
+	env := &awscdk.Environment{}
+	if acc != "" {
+		env.Account = jsii.String(acc)
+	}
+	if reg != "" {
+		env.Region = jsii.String(reg)
+	}
+	return env
 }

@@ -124,15 +124,7 @@ func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix 
 		StackName:   jsii.String(cs.Name + suffix),
 		Description: jsii.String(stackDescription(cs)),
 	}
-	if acc, reg := cs.Var("aws_account_id"), cs.Var("aws_region"); acc != "" || reg != "" {
-		props.Env = &awscdk.Environment{}
-		if acc != "" {
-			props.Env.Account = jsii.String(acc)
-		}
-		if reg != "" {
-			props.Env.Region = jsii.String(reg)
-		}
-	}
+	props.Env = envOf(cs)
 	st := &Stack{
 		Stack: awscdk.NewStack(scope, jsii.String(cs.Name), props), Config: cs, Index: p.Index,
 		Bundling: !opts.SkipBundling,
