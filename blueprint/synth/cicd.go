@@ -57,8 +57,8 @@ func SynthCICD(name string, stages []StageStacks, c *config.CICD, opts Options) 
 		build := pipelines.NewCodeBuildStep(jsii.String("Build"), &pipelines.CodeBuildStepProps{
 			Input: source,
 			InstallCommands: jsii.Strings(
-				"go install gotest.tools/gotestsum@v1.12.0",
-				"go install github.com/boumenot/gocover-cobertura@v1.3.0",
+				"go install gotest.tools/gotestsum@v1.13.0",
+				"go install github.com/boumenot/gocover-cobertura@v1.5.0",
 				"go install github.com/blueprint-dev/blueprint/cmd/blueprint@latest",
 			),
 			Commands: jsii.Strings(
