@@ -171,13 +171,29 @@ func contains(list []string, s string) bool {
 // repo path, else a path relative to base, the naming file's directory.
 // It returns the repo path.
 func RepoPathNear(repo, base, value string) (string, error) {
-	if _, err := RepoPath(repo, value, false); err == nil {
+	_, err := RepoPath(repo, value, false)
+	if err == nil {
 		return filepath.ToSlash(filepath.Clean(value)), nil
 	}
+	if filepath.IsAbs(value) || strings.HasPrefix(value, "/") {
+		return "", err
+	}
 	rel := filepath.ToSlash(filepath.Join(base, value))
-	if _, err := RepoPath(repo, rel, false); err == nil && !strings.HasPrefix(value, "/") {
+	_, relErr := RepoPath(repo, rel, false)
+	if relErr == nil {
 		return rel, nil
 	}
-	_, err := RepoPath(repo, value, false)
+	// Report the reading the user most likely meant: next to the naming
+	// file when that stays inside the repo.
+	if !strings.Contains(relErr.Error(), "outside the repo") {
+		if strings.Contains(relErr.Error(), "does not exist") {
+			looked := rel
+			if strings.Contains(err.Error(), "does not exist") {
+				looked += " and " + filepath.ToSlash(filepath.Clean(value))
+			}
+			return "", fmt.Errorf("file %q does not exist (looked for %s)", value, looked)
+		}
+		return "", relErr
+	}
 	return "", err
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -12,7 +13,8 @@ import (
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
 )
 
-// JobFile is an Athena job YAML.
+// JobFile is an Athena job YAML: steps run in sequence, the jobs of a
+// step in parallel.
 type JobFile struct {
 	Description string     `yaml:"description" alias:"comment"`
 	Steps       []*JobStep `yaml:"steps" validate:"required,min=1,dive"`
@@ -24,27 +26,49 @@ type JobStep struct {
 	Jobs []*Query `yaml:"jobs" validate:"required,min=1,dive"`
 }
 
-// Query is one query of a step.
+// Query is one job of a step: a SQL file or a prepared statement.
 type Query struct {
 	Name   string `yaml:"name" validate:"required"`
-	Type   string `yaml:"type" validate:"required,oneof=sql prepared_statement"`
+	Type   string `yaml:"type" validate:"required"`
 	Config struct {
-		File              string   `yaml:"file"`
-		PreparedStatement string   `yaml:"prepared_statement"`
-		Database          string   `yaml:"database"`
-		Parameters        []string `yaml:"parameters"`
-	} `yaml:"config" validate:"required"`
+		File              string `yaml:"file"`
+		PreparedStatement string `yaml:"prepared_statement"`
+		Database          string `yaml:"database"`
+		// Parameters are this query's execution parameters; they win over
+		// a variables list.
+		Parameters []any `yaml:"parameters"`
+	} `yaml:"config"`
 
-	sql string // the file's text, for sql jobs
+	planned
 }
 
-// loadJob reads and checks an Athena job YAML; diagnostics point into it.
-func loadJob(c *engine.CheckContext, at, path string) *JobFile {
-	if _, ok := c.RepoFile(at, path, false); !ok {
+// planned is what Check works out for the plan.
+type planned struct {
+	sql       rendered // sql jobs
+	statement string   // prepared_statement jobs: the statement's AWS name
+	params    []param
+	// writes is true when the query may change the catalog.
+	writes bool
+}
+
+// Job types of an Athena job YAML.
+const (
+	SQLJob       = "sql"
+	StatementJob = "prepared_statement"
+)
+
+var jobTypes = []string{StatementJob, SQLJob}
+
+// load reads and checks the Athena job YAML of s; its diagnostics point
+// into the YAML (and into the SQL files for template errors).
+func (s *QuerySpec) load(c *engine.CheckContext, wg string) *JobFile {
+	at := "config.config_file"
+	if _, ok := c.RepoFile(at, s.Config.ConfigFile, false); !ok {
 		return nil
 	}
-	rel := filepath.ToSlash(filepath.Clean(path))
-	raw, err := os.ReadFile(filepath.Join(c.Stack.RepoDir, rel))
+	repo := c.Stack.RepoDir
+	rel := filepath.ToSlash(filepath.Clean(s.Config.ConfigFile))
+	raw, err := os.ReadFile(filepath.Join(repo, rel))
 	if err != nil {
 		c.Errorf(at, "cannot read the Athena job YAML %s: %v", rel, err)
 		return nil
@@ -54,57 +78,43 @@ func loadJob(c *engine.CheckContext, at, path string) *JobFile {
 		c.Item.Decoder.Diags.Add(config.SyntaxError(rel, raw, err))
 		return nil
 	}
-	d := config.NewDecoder(config.NewSource(rel, raw, raw, nil))
 	if len(doc.Content) == 0 {
-		c.Item.Decoder.Diags.Add(diag.Diagnostic{File: rel, Line: 1, Message: "the Athena job YAML is empty", Hint: "it needs steps: [{name, jobs: [{name, type, config}]}]"})
+		c.Item.Decoder.Diags.Add(diag.Diagnostic{File: rel, Line: 1, Col: 1, Message: "the Athena job YAML is empty",
+			Hint: "it needs steps: [{name, jobs: [{name, type, config}]}]"})
 		return nil
 	}
+	d := config.NewDecoder(config.NewSource(rel, raw, raw, nil))
 	jf := &JobFile{}
 	d.Decode(&doc, jf, "")
 	d.Check(jf, "")
-	base := filepath.ToSlash(filepath.Dir(rel))
+	l := &loader{c: c, d: d, s: s, wg: wg, base: filepath.ToSlash(filepath.Dir(rel))}
+	steps := map[string]string{}
 	for i, st := range jf.Steps {
 		if st == nil {
 			continue
 		}
+		p := fmt.Sprintf("steps[%d]", i)
+		if prev, dup := steps[st.Name]; dup && st.Name != "" {
+			d.Errorf(d.Node(p+".name"), p+".name", "step name %q is already used by %s", st.Name, prev).Hint = "step names become state names and must be unique"
+		} else {
+			steps[st.Name] = p
+			l.stateName(p, c.Item.Name, st.Name)
+		}
+		jobs := map[string]string{}
 		for k, q := range st.Jobs {
 			if q == nil {
 				continue
 			}
-			p := fmt.Sprintf("steps[%d].jobs[%d]", i, k)
-			switch q.Type {
-			case "sql":
-				if q.Config.File == "" {
-					d.Errorf(d.Node(p+".config"), p+".config.file", "a sql job needs config.file, the SQL it runs")
-					continue
-				}
-				f, err := engine.RepoPathNear(c.Stack.RepoDir, base, q.Config.File)
-				if err != nil {
-					d.Errorf(d.Node(p+".config.file"), p+".config.file", "%v", err)
-					continue
-				}
-				b, err := os.ReadFile(filepath.Join(c.Stack.RepoDir, f))
-				if err != nil {
-					d.Errorf(d.Node(p+".config.file"), p+".config.file", "cannot read %s: %v", f, err)
-					continue
-				}
-				q.Config.File = f
-				q.sql = string(b)
-			case "prepared_statement":
-				name := q.Config.PreparedStatement
-				if name == "" {
-					d.Errorf(d.Node(p+".config"), p+".config.prepared_statement", "a prepared_statement job needs config.prepared_statement, the statement's name")
-					continue
-				}
-				if c.Index.Resources[name] == nil && !statementName.MatchString(name) {
-					d.Errorf(d.Node(p+".config.prepared_statement"), p+".config.prepared_statement", "%q is not a statement name", name)
-				} else if c.Index.Resources[name] == nil {
-					if s := diag.Suggest(name, preparedStatements(c)); s != "" {
-						d.Errorf(d.Node(p+".config.prepared_statement"), p+".config.prepared_statement",
-							"prepared statement %q is not defined in aws_resources", name).Hint = fmt.Sprintf("did you mean %q?", s)
-					}
+			jp := fmt.Sprintf("%s.jobs[%d]", p, k)
+			if prev, dup := jobs[q.Name]; dup && q.Name != "" {
+				d.Errorf(d.Node(jp+".name"), jp+".name", "job name %q is already used by %s", q.Name, prev).Hint = "the jobs of a step become state names and must be unique"
+			} else if q.Name != "" {
+				jobs[q.Name] = jp
+				if len(st.Jobs) > 1 {
+					l.stateName(jp, c.Item.Name, st.Name, q.Name)
 				}
 			}
+			l.query(jp, q)
 		}
 	}
 	c.Item.Decoder.Diags.Add(d.Diags...)
@@ -114,12 +124,154 @@ func loadJob(c *engine.CheckContext, at, path string) *JobFile {
 	return jf
 }
 
-func preparedStatements(c *engine.CheckContext) []string {
-	var out []string
-	for n, it := range c.Index.Resources {
-		if it.Type == PreparedStatementType || it.Type == "athena_prepare_statement" {
-			out = append(out, n)
+// loader checks the jobs of one Athena job YAML.
+type loader struct {
+	c    *engine.CheckContext
+	d    *config.Decoder
+	s    *QuerySpec
+	wg   string // the workgroup the queries run in
+	base string // the YAML's directory
+}
+
+func (l *loader) errorf(path, format string, args ...any) *diag.Diagnostic {
+	return l.d.Errorf(l.d.Node(path), path, format, args...)
+}
+
+// stateName checks the length of a state name made of names.
+func (l *loader) stateName(path string, names ...string) {
+	if n := strings.Join(names, ": "); len(n) > 80 {
+		l.errorf(path+".name", "makes the state name %q, %d characters long; Step Functions allows 80", n, len(n))
+	}
+}
+
+func (l *loader) query(p string, q *Query) {
+	switch q.Type {
+	case "":
+		return // reported by the validate tags
+	case SQLJob:
+		l.sql(p, q)
+	case StatementJob:
+		l.statement(p, q)
+	default:
+		hint := diag.DidYouMean(q.Type, jobTypes)
+		if hint == "" {
+			hint = "one of " + diag.OneOf(jobTypes)
+		}
+		l.errorf(p+".type", "unknown Athena job type %q", q.Type).Hint = hint
+	}
+}
+
+func (l *loader) sql(p string, q *Query) {
+	if q.Config.File == "" {
+		l.errorf(p+".config", "a sql job needs config.file, the SQL it runs")
+		return
+	}
+	repo := l.c.Stack.RepoDir
+	f, err := engine.RepoPathNear(repo, l.base, q.Config.File)
+	if err != nil {
+		l.errorf(p+".config.file", "%v", err)
+		return
+	}
+	b, err := os.ReadFile(filepath.Join(repo, f))
+	if err != nil {
+		l.errorf(p+".config.file", "cannot read %s: %v", f, err)
+		return
+	}
+	r, diags := renderSQL(repo, f, string(b), l.s.Config.Variables.Map)
+	l.d.Diags.Add(diags...)
+	if diags.HasErrors() {
+		return
+	}
+	q.sql = r
+	q.writes = writes(r.text)
+	l.params(p, q, placeholders(r.text), p+".config.file")
+}
+
+func (l *loader) statement(p string, q *Query) {
+	name := q.Config.PreparedStatement
+	at := p + ".config.prepared_statement"
+	if name == "" {
+		l.errorf(p+".config", "a prepared_statement job needs config.prepared_statement, the statement's name")
+		return
+	}
+	if it := l.c.Resource(name, PreparedStatementType); it != nil {
+		ps := it.Spec.(*PreparedStatementSpec)
+		q.statement = StatementName(l.c.Stack, name)
+		if swg := workgroup(l.c.Stack, l.c.Index, ps.Workgroup()); swg != l.wg {
+			l.errorf(at, "prepared statement %q is in workgroup %q, and this job runs in %q", name, swg, l.wg).Hint =
+				"a statement can only be executed in its own workgroup: set the same workgroup on both"
+		}
+		if !ps.checked {
+			return
+		}
+		q.writes = writes(ps.statement)
+		l.params(p, q, placeholders(ps.statement), at)
+		return
+	}
+	if other := l.c.Index.Resources[name]; other != nil {
+		l.errorf(at, "prepared statement %q is a %s resource; expected %q", name, other.Type, PreparedStatementType)
+		return
+	}
+	var candidates []string
+	for n := range l.c.Index.Resources {
+		if l.c.Resource(n, PreparedStatementType) != nil {
+			candidates = append(candidates, n)
 		}
 	}
-	return out
+	if s := diag.Suggest(name, candidates); s != "" {
+		l.errorf(at, "prepared statement %q is not defined in aws_resources", name).Hint = fmt.Sprintf("did you mean %q?", s)
+		return
+	}
+	if !statementName.MatchString(name) {
+		l.errorf(at, "%q is not a prepared statement name (letters, digits and _, not starting with a digit)", name)
+		return
+	}
+	// An existing statement: its text, and so its placeholders, are
+	// unknown here.
+	q.statement = name
+	q.writes = true
+	l.params(p, q, -1, at)
+}
+
+// params chooses a query's execution parameters and checks them against
+// its n ? placeholders (n < 0: unknown).
+func (l *loader) params(p string, q *Query, n int, at string) {
+	list := l.s.Config.Variables.List
+	source := "the step's config.variables"
+	if q.Config.Parameters != nil {
+		list = make([]param, len(q.Config.Parameters))
+		for i, v := range q.Config.Parameters {
+			switch v.(type) {
+			case map[string]any, []any:
+				l.errorf(fmt.Sprintf("%s.config.parameters[%d]", p, i), "an execution parameter must be a single value")
+				return
+			}
+			list[i] = paramOf(v)
+			if list[i].ref != "" {
+				if err := engine.CheckPath(list[i].ref); err != nil {
+					l.errorf(fmt.Sprintf("%s.config.parameters[%d]", p, i), "%v", err)
+					return
+				}
+			}
+		}
+		source, at = "config.parameters", p+".config.parameters"
+	} else if n == 0 {
+		return // a variables list only fills queries with placeholders
+	}
+	switch {
+	case n > 0 && len(list) == 0:
+		l.errorf(at, "the query has %s and gets no execution parameters", plural(n, "? placeholder")).Hint =
+			"give their values as a list in the step's config.variables, or in this job's config.parameters"
+	case n >= 0 && len(list) != n:
+		l.errorf(at, "the query has %s and gets %s from %s", plural(n, "? placeholder"), plural(len(list), "execution parameter"), source)
+	default:
+		q.params = list
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -1,6 +1,7 @@
 package glue
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -12,105 +13,164 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/blueprint-dev/blueprint/blueprint/config"
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"github.com/blueprint-dev/blueprint/blueprint/synth"
 )
 
-// BuildStep creates the Glue job with its script, YAML and files as
+// BuildStep creates the Glue job, with its script, YAML and files as
 // assets.
 func (Job) BuildStep(s *synth.Stack, it *config.Item) error {
 	spec := it.Spec.(*JobSpec)
 	j := spec.job
 	if j == nil {
-		return fmt.Errorf("internal error: job YAML of %q was not loaded", it.Name)
+		return fmt.Errorf("internal error: the job YAML of %q was not loaded", it.Name)
 	}
-	asset := func(kind, rel string) awss3assets.Asset {
-		return awss3assets.NewAsset(s.Scope(), s.ID("GlueAsset", it.Name, kind, rel), &awss3assets.AssetProps{
-			Path: jsii.String(filepath.Join(s.Config.RepoDir, rel)),
+	name := JobName(s.Config, it.Name)
+	assets := map[string]awss3assets.Asset{}
+	var ordered []awss3assets.Asset
+	asset := func(rel string) awss3assets.Asset {
+		if a, ok := assets[rel]; ok {
+			return a
+		}
+		a := awss3assets.NewAsset(s.Scope(), s.ID("GlueAsset", it.Name, rel), &awss3assets.AssetProps{
+			Path: jsii.String(filepath.Join(s.Config.RepoDir, filepath.FromSlash(rel))),
 		})
+		assets[rel] = a
+		ordered = append(ordered, a)
+		return a
 	}
-	script := asset("script", j.script)
-	var files []awss3assets.Asset
-	var urls []*string
-	for _, f := range j.files {
-		a := asset("file", f)
-		files = append(files, a)
-		urls = append(urls, a.S3ObjectUrl())
+	script := asset(j.script)
+	yamlURL := asset(j.path).S3ObjectUrl()
+	// The runner finds each file by the path its YAML gives, whatever the
+	// asset's object key is.
+	var files strings.Builder
+	files.WriteString("{")
+	for i, f := range j.files {
+		if i > 0 {
+			files.WriteString(",")
+		}
+		key, _ := json.Marshal(f.Written)
+		files.WriteString(string(key) + `:"` + *asset(f.Path).S3ObjectUrl() + `"`)
 	}
+	files.WriteString("}")
+
+	bucket := s.ContextValue("pipeline_bucket")
+	tempPrefix := "glue-temp/" + name + "/"
+	jf := j.file
 	role := s.EnvironmentRole()
 	if role == nil {
-		r := awsiam.NewRole(s.Scope(), s.ID("GlueJobRole", it.Name), &awsiam.RoleProps{
-			AssumedBy: awsiam.NewServicePrincipal(jsii.String("glue.amazonaws.com"), nil),
-			ManagedPolicies: &[]awsiam.IManagedPolicy{
-				awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("service-role/AWSGlueServiceRole")),
-			},
-		})
-		script.GrantRead(r)
-		for _, a := range files {
-			a.GrantRead(r)
+		r := jobRole(s, it.Name, ordered, bucket, tempPrefix)
+		if c := s.Index.Resources[jf.Connection]; c != nil && jf.Connection != "" {
+			if secret := c.Spec.(*ConnectionSpec).Config.SecretID; secret != "" {
+				// Glue reads the connection's secret with the job's role.
+				r.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+					Actions:   jsii.Strings("secretsmanager:GetSecretValue"),
+					Resources: &[]*string{secretARN(s, secret)},
+				}))
+			}
 		}
-		bucket := s.ContextValue("pipeline_bucket")
-		r.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Actions: jsii.Strings("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"),
-			Resources: jsii.Strings(
-				*awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":s3:::"), bucket}),
-				*awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":s3:::"), bucket, jsii.String("/*")}),
-			),
-		}))
 		role = r
 	}
-	jf := j.file
-	bookmark := jf.JobBookmark
-	if bookmark == "" {
-		bookmark = "disable"
-	}
 	args := map[string]*string{
-		"--CONFIGPATH":                       files[0].S3ObjectUrl(),
-		"--extra-files":                      awscdk.Fn_Join(jsii.String(","), &urls),
-		"--job-bookmark-option":              jsii.String("job-bookmark-" + bookmark),
+		ArgConfigPath:                        yamlURL,
+		ArgFiles:                             jsii.String(files.String()),
+		"--job-bookmark-option":              jsii.String("job-bookmark-" + engine.FirstNonEmpty(jf.JobBookmark, "disable")),
 		"--enable-metrics":                   jsii.String("true"),
 		"--enable-continuous-cloudwatch-log": jsii.String("true"),
-		"--TempDir":                          awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("s3://"), s.ContextValue("pipeline_bucket"), jsii.String("/glue-temp/" + JobName(s.Config, it.Name) + "/")}),
+		"--enable-glue-datacatalog":          jsii.String("true"),
+		"--TempDir":                          awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("s3://"), bucket, jsii.String("/" + tempPrefix)}),
 		"--STAGE":                            jsii.String(s.Config.Stage()),
 	}
-	for k, v := range jf.Arguments {
-		if !strings.HasPrefix(k, "--") {
-			k = "--" + k
-		}
-		args[k] = jsii.String(v)
+	for _, k := range engine.SortedKeys(jf.Arguments) {
+		args[argName(k)] = jsii.String(jf.Arguments[k])
 	}
 	timeout := s.Config.Pipeline.Properties.Timeout
 	if timeout == 0 {
 		timeout = config.DefaultTimeout
 	}
 	props := &awsglue.CfnJobProps{
-		Name:        jsii.String(JobName(s.Config, it.Name)),
-		Description: jsii.String(firstNonEmpty(jf.Description, spec.Description, spec.Comment, "Glue job "+it.Name+" of pipeline "+s.Config.PipelineName())),
+		Name:        jsii.String(name),
+		Description: jsii.String(engine.FirstNonEmpty(jf.Description, spec.Description, spec.Comment, "Glue job "+it.Name+" of pipeline "+s.Config.PipelineName())),
 		Role:        role.RoleArn(),
 		Command: &awsglue.CfnJob_JobCommandProperty{
 			Name: jsii.String("glueetl"), PythonVersion: jsii.String("3"), ScriptLocation: script.S3ObjectUrl(),
 		},
-		GlueVersion:      jsii.String(firstNonEmpty(jf.GlueVersion, "4.0")),
-		WorkerType:       jsii.String(firstNonEmpty(jf.WorkerType, "G.1X")),
+		GlueVersion:      jsii.String(engine.FirstNonEmpty(jf.GlueVersion, "4.0")),
+		WorkerType:       jsii.String(engine.FirstNonEmpty(jf.WorkerType, "G.1X")),
 		NumberOfWorkers:  jsii.Number(float64(max(jf.NumberOfWorkers, 2))),
-		Timeout:          jsii.Number(float64((timeout + 59) / 60)),
+		Timeout:          jsii.Number(float64((timeout + 59) / 60)), // Glue counts minutes
 		MaxRetries:       jsii.Number(float64(jf.MaxRetries)),
 		DefaultArguments: args,
 	}
-	if jf.Connection != "" {
-		name := jf.Connection
-		if other := s.Index.Resources[name]; other != nil && (other.Type == ConnectionType || other.Type == "glue_connection") {
-			if err := s.Need(name); err != nil {
+	if conn := jf.Connection; conn != "" {
+		ref := jsii.String(conn)
+		if s.Index.Resources[conn] != nil {
+			// The connection's own name token makes CloudFormation create
+			// the connection before the job.
+			if err := s.Need(conn); err != nil {
 				return err
 			}
-			name = ConnectionName(s.Config, name)
+			v, err := s.Resolve(engine.Ref{Kind: ConnectionType, Name: conn, Attr: "name"}.String())
+			if err != nil {
+				return err
+			}
+			ref = jsii.String(v)
 		}
-		props.Connections = &awsglue.CfnJob_ConnectionsListProperty{Connections: jsii.Strings(name)}
+		props.Connections = &awsglue.CfnJob_ConnectionsListProperty{Connections: &[]*string{ref}}
 	}
 	awsglue.NewCfnJob(s.Scope(), s.ID("GlueJob", it.Name), props)
 	return nil
 }
 
-// BuildResource creates the connection, resolving its secrets at deploy.
+// jobRole creates the job's role when there is no environment role: the
+// Glue service policy, read access to exactly the job's assets, and its
+// temporary directory. Access to the data the job reads and writes is the
+// environment role's business (ENVROLEARN).
+func jobRole(s *synth.Stack, job string, assets []awss3assets.Asset, bucket *string, tempPrefix string) awsiam.Role {
+	r := awsiam.NewRole(s.Scope(), s.ID("GlueJobRole", job), &awsiam.RoleProps{
+		AssumedBy: awsiam.NewServicePrincipal(jsii.String("glue.amazonaws.com"), nil),
+		ManagedPolicies: &[]awsiam.IManagedPolicy{
+			awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("service-role/AWSGlueServiceRole")),
+		},
+	})
+	objects := make([]*string, len(assets))
+	for i, a := range assets {
+		objects[i] = a.Bucket().ArnForObjects(a.S3ObjectKey())
+	}
+	r.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions: jsii.Strings("s3:GetObject"), Resources: &objects,
+	}))
+	bucketARN := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":s3:::"), bucket})
+	r.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
+		Resources: &[]*string{awscdk.Fn_Join(jsii.String(""), &[]*string{bucketARN, jsii.String("/" + tempPrefix + "*")})},
+	}))
+	r.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:    jsii.Strings("s3:ListBucket"),
+		Resources:  &[]*string{bucketARN},
+		Conditions: &map[string]any{"StringLike": map[string]any{"s3:prefix": []string{tempPrefix + "*"}}},
+	}))
+	return r
+}
+
+// secretARN is the ARN of a secret given by name or ARN; a name matches
+// the random suffix Secrets Manager appends.
+func secretARN(s *synth.Stack, secret string) *string {
+	if strings.HasPrefix(secret, "arn:") {
+		return jsii.String(secret)
+	}
+	return s.Stack.FormatArn(&awscdk.ArnComponents{
+		Service: jsii.String("secretsmanager"), Resource: jsii.String("secret"), ResourceName: jsii.String(secret + "-??????"),
+		ArnFormat: awscdk.ArnFormat_COLON_RESOURCE_NAME,
+	})
+}
+
+// BuildResource creates the connection. Its URL, user and password are
+// CloudFormation dynamic references to SSM String parameters, resolved at
+// deploy: the template holds their names only. (CloudFormation resolves
+// ssm-secure references for a fixed list of properties, and Glue
+// connection properties are not among them; secret_id uses Glue's own
+// Secrets Manager support instead.)
 func (Connection) BuildResource(s *synth.Stack, it *config.Item) error {
 	cfg := &it.Spec.(*ConnectionSpec).Config
 	ssm := func(name string) *string { return jsii.String("{{resolve:ssm:" + name + "}}") }
@@ -132,11 +192,20 @@ func (Connection) BuildResource(s *synth.Stack, it *config.Item) error {
 		CatalogId: awscdk.Aws_ACCOUNT_ID(),
 		ConnectionInput: &awsglue.CfnConnection_ConnectionInputProperty{
 			Name:                           jsii.String(ConnectionName(s.Config, it.Name)),
+			Description:                    descriptionOf(it),
 			ConnectionType:                 jsii.String("JDBC"),
 			ConnectionProperties:           props,
 			PhysicalConnectionRequirements: phys,
 		},
 	})
 	s.PublishItem(ConnectionType, it, "name", conn.Ref())
+	return nil
+}
+
+func descriptionOf(it *config.Item) *string {
+	spec := it.Spec.(*ConnectionSpec)
+	if d := engine.FirstNonEmpty(spec.Description, spec.Comment); d != "" {
+		return jsii.String(d)
+	}
 	return nil
 }

@@ -1,82 +1,143 @@
 package glue_test
 
 import (
-	"os"
+	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
+	"github.com/blueprint-dev/blueprint/internal/check"
 	"github.com/blueprint-dev/blueprint/internal/testkit"
 )
 
 func TestMain(m *testing.M) { testkit.Main(m) }
 
-const step = "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: Load, type: glue_job, config: job.yaml}\n"
-
-func repo(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	base := map[string]string{
-		"customcode/glue/runner/runner.py":   "print('run')\n",
-		"customcode/glue/sql/a.sql":          "SELECT 1\n",
-		"customcode/glue/glue_jobs/job.yaml": "steps:\n  - name: a\n    type: sql\n    config: {file: ../sql/a.sql}\n",
-	}
-	for k, v := range files {
-		base[k] = v
-	}
-	for name, body := range base {
-		if body == "" {
-			continue
-		}
-		p := filepath.Join(dir, name)
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
-	}
-	return dir
-}
-
-func TestBadGlueJobs(t *testing.T) {
-	tests := []struct {
-		name  string
-		files map[string]string
-		want  string
-	}{
-		{"a job YAML that is missing", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: Load, type: glue_job, config: nope.yaml}\n"},
-			"config.yaml:5:46: groups[0].jobs[0].config: Glue job YAML \"nope.yaml\" does not exist (looked for it as a repo path and as customcode/glue/glue_jobs/nope.yaml)\n1 error, 0 warnings"},
-		{"a job YAML that is not YAML", map[string]string{"config.yaml": step, "customcode/glue/glue_jobs/job.yaml": "steps: [\n"},
-			"customcode/glue/glue_jobs/job.yaml:1: invalid YAML: did not find expected node content\n1 error, 0 warnings"},
-		{"an unknown step type", map[string]string{"config.yaml": step, "customcode/glue/glue_jobs/job.yaml": "steps:\n  - name: a\n    type: sqll\n    config: {file: ../sql/a.sql}\n"},
-			"customcode/glue/glue_jobs/job.yaml:3:11: steps[0].type: unknown Glue job step type \"sqll\" (did you mean \"sql\"?)\n1 error, 0 warnings"},
-		{"a SQL file that does not exist", map[string]string{"config.yaml": step, "customcode/glue/glue_jobs/job.yaml": "steps:\n  - name: a\n    type: sql\n    config:\n      file: ../sql/missing.sql\n"},
-			"customcode/glue/glue_jobs/job.yaml:5:13: steps[0].config.file: file \"../sql/missing.sql\" is outside the repo; paths must stay inside it\n1 error, 0 warnings"},
-		{"a SQL file given as a repo path that does not exist", map[string]string{"config.yaml": step, "customcode/glue/glue_jobs/job.yaml": "steps:\n  - name: a\n    type: sql\n    config:\n      file: customcode/glue/sql/missing.sql\n"},
-			"customcode/glue/glue_jobs/job.yaml:5:13: steps[0].config.file: file \"customcode/glue/sql/missing.sql\" does not exist\n1 error, 0 warnings"},
-		{"a step without name and config", map[string]string{"config.yaml": step, "customcode/glue/glue_jobs/job.yaml": "steps:\n  - type: sql\n"},
-			"customcode/glue/glue_jobs/job.yaml:2:5: steps[0].config: is required\ncustomcode/glue/glue_jobs/job.yaml:2:5: steps[0].name: is required\n2 errors, 0 warnings"},
-		{"an unknown key in the job YAML", map[string]string{"config.yaml": step, "customcode/glue/glue_jobs/job.yaml": "worker: G.1X\nsteps:\n  - {name: a, type: sql, config: {file: ../sql/a.sql}}\n"},
-			"customcode/glue/glue_jobs/job.yaml:1:1: worker: unknown key \"worker\" (did you mean \"worker_type\"?)\n1 error, 0 warnings"},
-		{"no script and no default runner", map[string]string{"config.yaml": step, "customcode/glue/runner/runner.py": ""},
-			"customcode/glue/glue_jobs/job.yaml:1:1: script: names no script, and the repo has no default runner customcode/glue/runner/runner.py (set script: to your job's PySpark script, or add the runner)\n1 error, 0 warnings"},
-		{"a connection that is another kind of resource", map[string]string{"config.yaml": "name: p\naws_resources:\n  - {name: warehouse, type: sns_topic}\ngroups:\n  - name: G\n    jobs:\n      - {name: Load, type: glue_job, config: job.yaml}\n",
-			"customcode/glue/glue_jobs/job.yaml": "connection: warehouse\nsteps:\n  - {name: a, type: sql, config: {file: ../sql/a.sql}}\n"},
-			"config.yaml:7:46: groups[0].jobs[0].config: the job's connection \"warehouse\" is a sns_topic resource, not a glueconnection\n1 error, 0 warnings"},
-		{"a password written as a value", map[string]string{"config.yaml": "name: p\naws_resources:\n  - name: c\n    type: glue_connection\n    config: {subnet_id: subnet-0a1b2c3d, security_group_id: [sg-0a1b2c3d], jdbc_url: /x/url, username: /x/user, password: \"hunter 2!\"}\n"},
-			"config.yaml:5:123: aws_resources[0].config.password: password must name an SSM parameter (e.g. /glueconnection/password), not hold the value: values would be written into the template\n1 error, 0 warnings"},
+// TestBadGlueInputs runs each fixture under testdata/bad: mistakes in a
+// job YAML are reported at their line in that YAML.
+func TestBadGlueInputs(t *testing.T) {
+	tests := []struct{ fixture, want string }{
+		{"missing-job-yaml",
+			`config.yaml:7:17: groups[0].jobs[0].config: Glue job YAML "order.yaml" does not exist (looked for it as a repo path and as customcode/glue/glue_jobs/order.yaml)`},
+		{"job-yaml-outside-repo",
+			`config.yaml:7:17: groups[0].jobs[0].config: file "../orders.yaml" is outside the repo; paths must stay inside it`},
+		{"job-yaml-not-yaml",
+			`customcode/glue/glue_jobs/orders.yaml:1: invalid YAML: did not find expected '-' indicator`},
+		{"empty-job-yaml",
+			`customcode/glue/glue_jobs/orders.yaml:1:1: the Glue job YAML is empty (it needs steps: [{name, type, config: {file}}])`},
+		{"unknown-step-type",
+			`customcode/glue/glue_jobs/orders.yaml:3:11: steps[0].type: unknown Glue job step type "sqll" (did you mean "sql"?)`},
+		{"missing-sql-file",
+			`customcode/glue/glue_jobs/orders.yaml:5:13: steps[0].config.file: file "../sql/order.sql" does not exist (looked for customcode/glue/sql/order.sql)`},
+		{"step-without-name-and-config",
+			"customcode/glue/glue_jobs/orders.yaml:2:5: steps[0].config: is required\n" +
+				"customcode/glue/glue_jobs/orders.yaml:2:5: steps[0].name: is required"},
+		{"step-without-file",
+			`customcode/glue/glue_jobs/orders.yaml:5:7: steps[0].config.file: a sql step needs config.file, the .sql file it runs`},
+		{"duplicate-step-names",
+			`customcode/glue/glue_jobs/orders.yaml:6:11: steps[1].name: step name "load" is already used by steps[0] (the runner names each step's result after it: names must be unique)`},
+		{"wrong-file-kind",
+			`customcode/glue/glue_jobs/orders.yaml:5:13: steps[0].config.file: a udf step runs a .py file; ../sql/orders.sql is not one`},
+		{"unknown-key",
+			`customcode/glue/glue_jobs/orders.yaml:1:1: worker: unknown key "worker" (did you mean "worker_type"?)`},
+		{"bad-worker-type",
+			`customcode/glue/glue_jobs/orders.yaml:1:14: worker_type: must be one of "Standard", "G.025X", "G.1X", "G.2X", "G.4X", "G.8X" or "Z.2X"; got "G.3X"`},
+		{"no-script-no-runner",
+			`customcode/glue/glue_jobs/orders.yaml:1:1: script: names no script, and the repo has no default runner customcode/glue/runner/runner.py (set script: to your job's PySpark script, or add the runner)`},
+		{"script-not-python",
+			`customcode/glue/glue_jobs/orders.yaml:1:9: script: ../scala/Job.scala is not a Python script; blueprint creates PySpark (glueetl) jobs, whose script is a .py file`},
+		{"reserved-argument",
+			`customcode/glue/glue_jobs/orders.yaml:2:17: arguments.--CONFIGPATH: --CONFIGPATH is set by blueprint on every run`},
+		{"variables-file-not-a-mapping",
+			`customcode/glue/glue_jobs/vars.yaml:1:1: the variables file must be a mapping of names to values`},
+		{"connection-of-another-type",
+			`customcode/glue/glue_jobs/orders.yaml:1:13: connection: connection "warehouse" is a sns_topic resource; expected "glueconnection"`},
+		{"misspelt-connection",
+			`customcode/glue/glue_jobs/orders.yaml:1:13: connection: connection "warehous" is not defined in aws_resources (did you mean "warehouse"?)`},
+		{"reserved-run-argument",
+			"config.yaml:9:25: groups[0].jobs[0].arguments.execution_id: --execution_id is set by blueprint on every run\n" +
+				`config.yaml:10:18: groups[0].jobs[0].arguments.--day: path "$.day[": "[" is not a valid selector; use [n], [*], [a:b], [n,m] or ['name']`},
+		{"password-as-value",
+			"config.yaml:8:17: aws_resources[0].config.jdbc_url: jdbc_url must name an SSM parameter (e.g. /glueconnection/jdbc_url), not hold the value: values would be written into the template\n" +
+				"config.yaml:10:17: aws_resources[0].config.password: password must name an SSM parameter (e.g. /glueconnection/password), not hold the value: values would be written into the template"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := repo(t, tt.files)
-			assert.Equal(t, tt.want, testkit.Diagnostics(t, dir, testkit.Options{}))
+		t.Run(tt.fixture, func(t *testing.T) {
+			got := testkit.Diagnostics(t, filepath.Join("testdata", "bad", tt.fixture), testkit.Options{})
+			assert.Equal(t, tt.want+"\n"+summary(tt.want), got)
 		})
 	}
 }
 
-func TestGlueJobPlan(t *testing.T) {
+// summary is the closing line of a run that printed the errors of want.
+func summary(want string) string {
+	if n := strings.Count(want, "\n") + 1; n > 1 {
+		return fmt.Sprintf("%d errors, 0 warnings", n)
+	}
+	return "1 error, 0 warnings"
+}
+
+func TestGlueJobRunsSyncWithTheExecutionID(t *testing.T) {
 	stacks := testkit.Plan(t, "../../examples/glue-athena", testkit.Options{Stage: "prod"})
-	st := stacks[0].Machine.Definition.States["Ingest"].Branches[0].States["IngestOrders"]
+	m := stacks[0].Machine
+	st := m.Definition.States["Ingest"].Branches[0].States["IngestOrders"]
 	assert.Equal(t, "arn:aws:states:::glue:startJobRun.sync", st.Resource)
 	assert.Equal(t, map[string]any{"JobName": "sales-ingestion-IngestOrders-prod",
 		"Arguments": map[string]any{"--execution_id.$": "$$.Execution.Id", "--run_date.$": "$.run_date"}}, st.Parameters)
+	assert.Contains(t, m.Policy.Normalized(), engine.Statement{
+		Actions:   []string{"glue:BatchStopJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"},
+		Resources: []string{engine.ARN("glue", "job/sales-ingestion-IngestOrders-prod")},
+	})
+}
+
+func TestGlueJobArgumentsGetTheirDashes(t *testing.T) {
+	stacks := testkit.Plan(t, "testdata/pipeline", testkit.Options{Stage: "dev"})
+	def := stacks[0].Machine.Definition
+	load := def.States["Load"].Branches[0].States["LoadOrders"]
+	assert.Equal(t, map[string]any{"--execution_id.$": "$$.Execution.Id", "--day.$": "$.day", "--mode": "full"},
+		load.Parameters.(map[string]any)["Arguments"])
+	export := def.States["Load"].Branches[1].States["Export"]
+	assert.Equal(t, "$.export", export.ResultPath.Value)
+	assert.Equal(t, "exports the day's orders", export.Comment)
+}
+
+// TestGlueFixtureSynthesizes checks the template of both jobs and the
+// connection against its golden file, cfn-lint and asl-validator.
+func TestGlueFixtureSynthesizes(t *testing.T) {
+	stacks := testkit.Plan(t, "testdata/pipeline", testkit.Options{Stage: "dev", Env: testkit.Env("AWSREGION", "eu-west-1", "AWSACCOUNTID", "111111111111", "BUCKET_NAME", "example-pipeline-bucket")})
+	a := testkit.Synth(t, stacks, false)
+	check.Assembly(t, a.Dir)
+	testkit.Golden(t, "testdata/golden/glue-fixture.template.json", a.Templates["glue-fixture"])
+
+	jobs := a.Resources(t, "glue-fixture", "AWS::Glue::Job")
+	load := jobs["GlueJobLoadOrders"]["Properties"].(map[string]any)
+	args := load["DefaultArguments"].(map[string]any)
+	assert.Equal(t, "s3://example-pipeline-bucket/glue-temp/glue-fixture-LoadOrders-dev/", args["--TempDir"])
+	assert.Equal(t, map[string]any{"Connections": []any{map[string]any{"Ref": "GlueConnectionWarehouse"}}}, load["Connections"])
+	// --FILES maps each path as the YAML writes it to its asset.
+	files := map[string]string{}
+	require.NoError(t, json.Unmarshal([]byte(args["--FILES"].(string)), &files))
+	assert.Len(t, files, 2)
+	assert.Contains(t, files, "../sql/orders.sql")
+	assert.Contains(t, files, "customcode/glue/python/report.py")
+	assert.Len(t, a.Resources(t, "glue-fixture", "AWS::IAM::Role"), 3, "a role per job, and the state machine's")
+	policy, _ := json.Marshal(a.Resources(t, "glue-fixture", "AWS::IAM::Policy"))
+	assert.Contains(t, string(policy), `:secretsmanager:eu-west-1:111111111111:secret:warehouse/credentials-??????"`, "the job reads its connection's secret")
+
+	conn := a.Resources(t, "glue-fixture", "AWS::Glue::Connection")["GlueConnectionWarehouse"]["Properties"].(map[string]any)["ConnectionInput"].(map[string]any)
+	assert.Equal(t, map[string]any{"JDBC_CONNECTION_URL": "{{resolve:ssm:/warehouse/jdbc_url}}", "SECRET_ID": "warehouse/credentials"}, conn["ConnectionProperties"])
+}
+
+func TestGlueJobsUseTheEnvironmentRole(t *testing.T) {
+	const role = "arn:aws:iam::111111111111:role/dataall-env-role"
+	stacks := testkit.Plan(t, "testdata/pipeline", testkit.Options{Stage: "dev", Env: testkit.Env("ENVROLEARN", role)})
+	a := testkit.Synth(t, stacks, false)
+	assert.Empty(t, a.Resources(t, "glue-fixture", "AWS::IAM::Role"))
+	for id, job := range a.Resources(t, "glue-fixture", "AWS::Glue::Job") {
+		assert.Equal(t, role, job["Properties"].(map[string]any)["Role"], id)
+	}
 }

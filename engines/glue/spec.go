@@ -3,7 +3,6 @@ package glue
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/blueprint-dev/blueprint/blueprint/asl"
@@ -16,6 +15,16 @@ const (
 	JobType        = "glue_job"
 	ConnectionType = "glueconnection"
 )
+
+// Arguments blueprint sets on every job; a job YAML or step may not
+// override them, or the runner would read the wrong files.
+const (
+	ArgConfigPath  = "--CONFIGPATH"
+	ArgFiles       = "--FILES"
+	ArgExecutionID = "--execution_id"
+)
+
+var reservedArgs = []string{ArgConfigPath, ArgFiles, ArgExecutionID}
 
 // Job is the glue_job step.
 type Job struct{}
@@ -38,21 +47,18 @@ func (Job) Describe() string {
 	return "creates a Glue job from a Glue job YAML in customcode and runs it (glue:startJobRun.sync)"
 }
 
-// Check loads and checks the job YAML and the connection it names.
+// Check loads and checks the job YAML, the files and the connection it
+// names, and the run's arguments.
 func (Job) Check(spec any, c *engine.CheckContext) {
 	s := spec.(*JobSpec)
 	if s.Config != "" {
 		s.job = loadJob(c, "config", s.Config)
 	}
-	if s.job != nil && s.job.file.Connection != "" {
-		name := s.job.file.Connection
-		if it := c.Index.Resources[name]; it != nil && c.Resource(name, ConnectionType) == nil {
-			c.Errorf("config", "the job's connection %q is a %s resource, not a glueconnection", name, it.Type)
-		}
-	}
-	for k, v := range s.Arguments {
-		if !strings.HasPrefix(k, "--") {
-			c.Errorf("arguments."+k, "Glue job arguments start with --, e.g. --%s", k)
+	for _, k := range engine.SortedKeys(s.Arguments) {
+		v := s.Arguments[k]
+		if reserved(k) {
+			c.Errorf("arguments."+k, "%s is set by blueprint on every run", argName(k))
+			continue
 		}
 		if engine.IsRuntimePath(v) {
 			if err := engine.CheckPath(v); err != nil {
@@ -67,10 +73,27 @@ func (Job) Check(spec any, c *engine.CheckContext) {
 	}
 }
 
+// argName writes an argument key as Glue wants it, with its leading --.
+func argName(k string) string {
+	if strings.HasPrefix(k, "--") {
+		return k
+	}
+	return "--" + k
+}
+
+func reserved(k string) bool {
+	for _, r := range reservedArgs {
+		if argName(k) == r {
+			return true
+		}
+	}
+	return false
+}
+
 // JobName is the Glue job's name: <pipeline>-<job>-<stage>, with the
 // characters Glue refuses replaced.
 func JobName(st *config.Stack, job string) string {
-	n := unsafe.ReplaceAllString(st.PipelineName()+"-"+job+"-"+st.Stage(), "-")
+	n := strings.Trim(unsafe.ReplaceAllString(st.PipelineName()+"-"+job+"-"+st.Stage(), "-"), "-")
 	if len(n) > 255 {
 		n = n[:255]
 	}
@@ -83,21 +106,23 @@ var unsafe = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
 func (Job) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	s := spec.(*JobSpec)
 	name := JobName(p.Stack, p.Item.Name)
-	args := map[string]any{"--execution_id.$": "$$.Execution.Id"}
-	for _, k := range sortedKeys(s.Arguments) {
+	args := map[string]any{ArgExecutionID + ".$": "$$.Execution.Id"}
+	for _, k := range engine.SortedKeys(s.Arguments) {
 		v := s.Arguments[k]
 		if engine.IsRuntimePath(v) {
-			args[k+".$"] = v
+			args[argName(k)+".$"] = v
 		} else {
-			args[k] = v
+			args[argName(k)] = v
 		}
 	}
 	st := &asl.State{Type: asl.Task, Resource: "arn:aws:states:::glue:startJobRun.sync",
 		Parameters: map[string]any{"JobName": name, "Arguments": args}, ResultPath: asl.Discard(),
-		Comment: firstNonEmpty(s.Description, s.Comment)}
+		Comment: engine.FirstNonEmpty(s.Description, s.Comment)}
 	if s.ResultPath != "" {
 		st.ResultPath = asl.Path(s.ResultPath)
 	}
+	// startJobRun.sync polls the run (GetJobRun) and stops it when the
+	// execution is stopped (BatchStopJobRun); it uses no EventBridge rule.
 	p.Allow([]string{"glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"}, engine.ARN("glue", "job/"+name))
 	return asl.Single(p.StateName(), st), nil
 }
@@ -130,15 +155,25 @@ func (Connection) Describe() string {
 	return "a Glue JDBC connection; jdbc_url, username and password are SSM parameter names resolved at deploy, never values in the template"
 }
 
+// ssmName is what an SSM parameter name may hold: a value with ":" (a JDBC
+// URL), spaces or other punctuation (a password) is not a name.
 var ssmName = regexp.MustCompile(`^/?[A-Za-z0-9_.\-/]+$`)
+
+var secretID = regexp.MustCompile(`^(arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]{1,512})$`)
 
 // Check requires parameter names, not values.
 func (Connection) Check(spec any, c *engine.CheckContext) {
 	cfg := &spec.(*ConnectionSpec).Config
-	for key, v := range map[string]string{"jdbc_url": cfg.JdbcURL, "username": cfg.Username, "password": cfg.Password} {
-		if v != "" && !ssmName.MatchString(v) {
-			c.Errorf("config."+key, "%s must name an SSM parameter (e.g. /glueconnection/%s), not hold the value: values would be written into the template", key, key)
+	fields := []struct{ key, value string }{{"jdbc_url", cfg.JdbcURL}, {"username", cfg.Username}, {"password", cfg.Password}}
+	for _, f := range fields {
+		if f.value != "" && !ssmName.MatchString(f.value) {
+			c.Errorf("config."+f.key, "%s must name an SSM parameter (e.g. /glueconnection/%s), not hold the value: values would be written into the template", f.key, f.key)
 		}
+	}
+	if cfg.SecretID != "" && (cfg.Username != "" || cfg.Password != "") {
+		c.Errorf("config.secret_id", "give secret_id or username and password, not both")
+	} else if cfg.SecretID != "" && !secretID.MatchString(cfg.SecretID) {
+		c.Errorf("config.secret_id", "%q is not a Secrets Manager secret name or ARN", cfg.SecretID)
 	}
 	// Warnings: example configs carry placeholders such as subnet-xxx.
 	if err := engine.CheckAWSID("subnet", cfg.SubnetID); cfg.SubnetID != "" && err != nil {
@@ -153,21 +188,3 @@ func (Connection) Check(spec any, c *engine.CheckContext) {
 
 // ConnectionName is the AWS name of a connection resource.
 func ConnectionName(st *config.Stack, name string) string { return engine.PhysicalName(st, name) }
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
-}

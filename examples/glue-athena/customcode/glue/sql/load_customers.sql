@@ -1,1 +1,2 @@
-SELECT customer_id, trim(name) AS name, upper(country_code) AS country_code FROM raw_customers
+SELECT customer_id, trim(name) AS name, normalize_region({{ country_column }}) AS country_code
+FROM {{ source_database }}.customers

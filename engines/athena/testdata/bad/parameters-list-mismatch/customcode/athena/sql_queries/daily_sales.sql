@@ -1,0 +1,1 @@
+SELECT total FROM sales.daily WHERE region = ? AND day = ? AND note <> 'why?'

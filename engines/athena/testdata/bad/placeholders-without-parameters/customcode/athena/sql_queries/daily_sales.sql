@@ -1,0 +1,1 @@
+SELECT total FROM {{ database }}.daily WHERE region = ? -- and day = ?

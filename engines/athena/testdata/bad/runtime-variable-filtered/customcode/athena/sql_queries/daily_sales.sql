@@ -1,0 +1,1 @@
+SELECT total FROM {{ database|upper }}x.daily

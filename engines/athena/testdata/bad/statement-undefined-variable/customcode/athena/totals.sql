@@ -1,0 +1,2 @@
+SELECT total
+FROM {{ datbase }}.daily

@@ -1,0 +1,2 @@
+# Stands in for the repo's default runner.
+print('runner')
