@@ -166,9 +166,9 @@ func TestHistoryRecordsEnteredAndExited(t *testing.T) {
 func TestBadDefinitionsAreErrors(t *testing.T) {
 	for def, want := range map[string]string{
 		`{"States":{}}`: "definition: StartAt is missing",
-		`{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}`:    `state "A": transition to "B", which is not a state`,
-		`{"StartAt":"A","States":{"A":{"Type":"Magic","End":true}}}`:   `state "A": type "Magic" is not supported`,
-		`{"StartAt":"A","States":{"A":{"Type":"Pass"}}}`:               `state "A": neither Next nor End`,
+		`{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}`:     `state "A": transition to "B", which is not a state`,
+		`{"StartAt":"A","States":{"A":{"Type":"Magic","End":true}}}`:    `state "A": type "Magic" is not supported`,
+		`{"StartAt":"A","States":{"A":{"Type":"Pass"}}}`:                `state "A": neither Next nor End`,
 		`{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[]}}}`: `state "A": a Choice needs Choices`,
 	} {
 		sm, err := asl.Parse([]byte(def))
