@@ -33,11 +33,11 @@ func TestInitScaffoldsARepoWhoseOwnTestsPass(t *testing.T) {
 	}
 	root, err := check.RepoRoot()
 	require.NoError(t, err)
-	dir := filepath.Join(t.TempDir(), "my-pipeline")
+	dir := filepath.Join(t.TempDir(), "orders")
 	code, out := blueprint(t, "init", dir, "--with-engine", "--blueprint-src", root)
 	require.Equal(t, 0, code, out)
 	for _, f := range []string{"config.yaml", "variables.yaml", "configs/README.md", "customcode/lambda_functions/start_pipeline/handler.py",
-		"tests/pipeline_test.go", "cdk.json", "buildspec.yml", "README.md", "go.mod", "engines/pause/pause.go", "cmd/blueprint/main.go"} {
+		"tests/pipeline_test.go", "tests/sfn/pipeline.json", "cdk.json", "buildspec.yml", "README.md", "go.mod", "engines/pause/pause.go", "cmd/blueprint/main.go"} {
 		assert.FileExists(t, filepath.Join(dir, f))
 	}
 	goCmd := func(args ...string) string {
@@ -49,9 +49,15 @@ func TestInitScaffoldsARepoWhoseOwnTestsPass(t *testing.T) {
 		return string(out)
 	}
 	goCmd("mod", "tidy")
-	assert.Contains(t, goCmd("test", "./tests/..."), "ok")
+	tests := goCmd("test", "-v", "./tests/...")
+	assert.Contains(t, tests, "ok")
+	// The state machine cases run as subtests, addressed by the repo's name.
+	for _, c := range []string{"HelloThenDone", "AFailingStepIsReported"} {
+		assert.Contains(t, tests, "--- PASS: TestStateMachineCases/prod/pipeline/orders/"+c)
+	}
+	assert.Contains(t, goCmd("run", "./cmd/blueprint", "test", "--stage", "prod"), "2 passed, 0 failed")
 	goCmd("run", "./cmd/blueprint", "synth", "--stage", "prod")
-	tmpl, err := os.ReadFile(filepath.Join(dir, "cdk.out", "my-pipeline.template.json"))
+	tmpl, err := os.ReadFile(filepath.Join(dir, "cdk.out", "orders.template.json"))
 	require.NoError(t, err)
 	for _, want := range []string{`"AWS::SNS::Subscription"`, `"AWS::Events::Rule"`, `"STATE_MACHINE_ARN"`, `\"Type\":\"Wait\"`} {
 		assert.Contains(t, string(tmpl), want)

@@ -18,6 +18,7 @@ import (
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"github.com/blueprint-dev/blueprint/blueprint/plan"
+	"github.com/blueprint-dev/blueprint/blueprint/sfntest"
 	"github.com/blueprint-dev/blueprint/blueprint/synth"
 	"github.com/blueprint-dev/blueprint/engines"
 )
@@ -127,4 +128,40 @@ func Synth(t testing.TB, dir string, o Options) *Assembly {
 		a.Templates[strings.TrimSuffix(filepath.Base(f), ".template.json")] = m
 	}
 	return a
+}
+
+// StateMachineCases runs the test cases of tests/sfn/*.json (the format
+// blueprint test reads) on the planned state machines, one subtest per
+// case named <file>/<machine>/<case>, so they show in the JUnit report
+// of the RunTests stage. No AWS call and no node process.
+func StateMachineCases(t *testing.T, dir string, o Options) {
+	t.Helper()
+	files := sfntest.Files(dir)
+	if len(files) == 0 {
+		t.Skipf("no test cases in %s", filepath.Join(dir, "tests", "sfn", "*.json"))
+	}
+	stacks, diags := o.load(dir)
+	if diags.HasErrors() {
+		var b bytes.Buffer
+		diags.Print(&b)
+		t.Fatalf("the pipeline does not validate for stage %q:\n%s", o.Stage, b.String())
+	}
+	machines := sfntest.Machines(stacks)
+	for _, f := range files {
+		suite, err := sfntest.Load(f)
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		for _, r := range suite.Run(machines) {
+			t.Run(strings.TrimSuffix(filepath.Base(f), ".json")+"/"+r.Machine+"/"+r.Case, func(t *testing.T) {
+				if len(r.Path) > 0 {
+					t.Logf("path: %s", strings.Join(r.Path, " → "))
+				}
+				for _, p := range r.Problems {
+					t.Error(p)
+				}
+			})
+		}
+	}
 }

@@ -3,6 +3,7 @@ package scaffold
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/blueprint-dev/blueprint/blueprint/config"
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
 	"github.com/blueprint-dev/blueprint/examples"
 )
@@ -216,6 +218,10 @@ func customize(p string, b []byte, name string, o Options) []byte {
 	switch p {
 	case "variables.yaml":
 		s = strings.Replace(s, "project_name: my-pipeline", "project_name: "+name, 1)
+	case "tests/sfn/pipeline.json":
+		// The cases address the state machine by name.
+		q, _ := json.Marshal(config.SafeName(name))
+		s = strings.ReplaceAll(s, `"my-pipeline": {`, string(q)+": {")
 	case "config.yaml":
 		if o.WithEngine {
 			s = strings.Replace(s, "  - name: Notify\n", "  - name: Settle\n    jobs:\n      - name: LetItSettle\n        type: pause\n        config:\n          seconds: 30\n\n  - name: Notify\n", 1)

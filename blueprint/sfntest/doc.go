@@ -1,0 +1,13 @@
+// Package sfntest runs state machine test cases written in Step Functions Local's mock-config format.
+//
+// A file holds StateMachines.<machine>.TestCases.<case>.<state> = <mocked
+// response name>, and MockedResponses.<name>.<"0"|"1-2">.Return|Throw, as
+// Step Functions Local reads them; the keys count the state's invocations
+// from 0. blueprint adds Expectations.<machine>.<case>: the case's Input
+// and what must hold: Status (SUCCEEDED or FAILED), Error, Output (a
+// subset of the output), Visited and NotVisited (state names).
+//
+//	{"StateMachines": {"p": {"TestCases": {"Happy": {"Load": "Loaded"}}}},
+//	 "MockedResponses": {"Loaded": {"0": {"Return": {"rows": 3}}}},
+//	 "Expectations": {"p": {"Happy": {"Input": {}, "Status": "SUCCEEDED", "Visited": ["Load"]}}}}
+package sfntest

@@ -1,0 +1,426 @@
+package sfntest
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/blueprint-dev/blueprint/blueprint/asl"
+	"github.com/blueprint-dev/blueprint/blueprint/executor"
+	"github.com/blueprint-dev/blueprint/blueprint/plan"
+)
+
+// Suite is one test file.
+type Suite struct {
+	Path          string
+	StateMachines map[string]struct {
+		TestCases map[string]map[string]string `json:"TestCases"`
+	} `json:"StateMachines"`
+	MockedResponses map[string]map[string]Response     `json:"MockedResponses"`
+	Expectations    map[string]map[string]*Expectation `json:"Expectations"`
+}
+
+// Response is what a mocked task returns or throws.
+type Response struct {
+	Return any             `json:"Return"`
+	Throw  *executor.Error `json:"Throw"`
+}
+
+// Expectation is what must hold after a case runs.
+type Expectation struct {
+	Input      any      `json:"Input"`
+	Status     string   `json:"Status"`
+	Error      string   `json:"Error"`
+	Output     any      `json:"Output"`
+	Visited    []string `json:"Visited"`
+	NotVisited []string `json:"NotVisited"`
+}
+
+// Load reads and checks a test file; errors name the file and what is
+// wrong, with line and column for bad JSON.
+func Load(path string) (*Suite, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s := &Suite{Path: path}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(s); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			l, c := lineCol(raw, se.Offset-1)
+			return nil, fmt.Errorf("%s:%d:%d: not valid JSON: %v", path, l, c, se)
+		case errors.As(err, &te):
+			// Offset is just past the value; Field leaves out map keys.
+			l, c := lineCol(raw, te.Offset-1)
+			return nil, fmt.Errorf("%s:%d:%d: a %s where a %s belongs (in %s)", path, l, c, te.Value, jsonKind(te.Type.Kind().String()), te.Field)
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			l, c := lineCol(raw, int64(len(raw)))
+			return nil, fmt.Errorf("%s:%d:%d: not valid JSON: the file ends before the document does", path, l, c)
+		}
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	var problems []string
+	for _, name := range keys(s.MockedResponses) {
+		type span struct {
+			lo, hi int
+			key    string
+		}
+		var taken []span
+		for _, rng := range keys(s.MockedResponses[name]) {
+			r := s.MockedResponses[name][rng]
+			lo, hi, err := parseRange(rng)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("MockedResponses.%s: %v", name, err))
+			}
+			for _, o := range taken {
+				if err == nil && lo <= o.hi && o.lo <= hi {
+					problems = append(problems, fmt.Sprintf("MockedResponses.%s: %q and %q both answer invocation %d", name, o.key, rng, max(lo, o.lo)))
+					break
+				}
+			}
+			if err == nil {
+				taken = append(taken, span{lo, hi, rng})
+			}
+			if (r.Return != nil) == (r.Throw != nil) {
+				problems = append(problems, fmt.Sprintf("MockedResponses.%s.%s: give exactly one of Return and Throw", name, rng))
+			}
+			if r.Throw != nil && r.Throw.Error == "" {
+				problems = append(problems, fmt.Sprintf("MockedResponses.%s.%s.Throw: Error is missing", name, rng))
+			}
+		}
+	}
+	for _, m := range keys(s.StateMachines) {
+		for _, c := range keys(s.StateMachines[m].TestCases) {
+			for _, state := range keys(s.StateMachines[m].TestCases[c]) {
+				resp := s.StateMachines[m].TestCases[c][state]
+				if _, ok := s.MockedResponses[resp]; !ok {
+					problems = append(problems, fmt.Sprintf("StateMachines.%s.TestCases.%s.%s: mocked response %q is not defined", m, c, state, resp))
+				}
+			}
+		}
+	}
+	for _, m := range keys(s.Expectations) {
+		for _, c := range keys(s.Expectations[m]) {
+			if _, ok := s.StateMachines[m].TestCases[c]; !ok {
+				problems = append(problems, fmt.Sprintf("Expectations.%s.%s: no such test case in StateMachines", m, c))
+			}
+			if st := s.Expectations[m][c].Status; st != "" && st != executor.Succeeded && st != executor.Failed {
+				problems = append(problems, fmt.Sprintf("Expectations.%s.%s.Status: %q is neither SUCCEEDED nor FAILED", m, c, st))
+			}
+		}
+	}
+	if problems != nil {
+		return nil, fmt.Errorf("%s: %s", path, strings.Join(problems, "; "))
+	}
+	return s, nil
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "map", "struct":
+		return "object"
+	case "slice", "array":
+		return "list"
+	case "int", "float64":
+		return "number"
+	}
+	return goKind
+}
+
+func lineCol(raw []byte, off int64) (int, int) {
+	line, col := 1, 1
+	for i := int64(0); i < off && i < int64(len(raw)); i++ {
+		if raw[i] == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// parseRange reads "3" or "1-2".
+func parseRange(s string) (int, int, error) {
+	a, b, isRange := strings.Cut(s, "-")
+	lo, err := strconv.Atoi(a)
+	if err != nil || lo < 0 {
+		return 0, 0, fmt.Errorf("%q is not an invocation number or range such as \"0\" or \"1-2\"", s)
+	}
+	if !isRange {
+		return lo, lo, nil
+	}
+	hi, err := strconv.Atoi(b)
+	if err != nil || hi < lo {
+		return 0, 0, fmt.Errorf("%q is not an invocation range such as \"1-2\"", s)
+	}
+	return lo, hi, nil
+}
+
+// CaseResult is the outcome of one test case.
+type CaseResult struct {
+	Machine, Case string
+	Passed        bool
+	Problems      []string
+	Path          []string
+	Result        *executor.Result
+}
+
+// Run runs every case against the machines (by state machine name).
+func (s *Suite) Run(machines map[string]*asl.StateMachine) []CaseResult {
+	var out []CaseResult
+	for _, m := range keys(s.StateMachines) {
+		for _, c := range keys(s.StateMachines[m].TestCases) {
+			out = append(out, s.runCase(machines, m, c))
+		}
+	}
+	return out
+}
+
+func (s *Suite) runCase(machines map[string]*asl.StateMachine, m, c string) CaseResult {
+	res := CaseResult{Machine: m, Case: c}
+	fail := func(format string, args ...any) CaseResult {
+		res.Problems = append(res.Problems, fmt.Sprintf(format, args...))
+		return res
+	}
+	sm, ok := machines[m]
+	if !ok {
+		return fail("no state machine %q; the machines are %s", m, strings.Join(keys(machines), ", "))
+	}
+	states := map[string]bool{}
+	sm.Walk(func(n string, _ *asl.State) { states[n] = true })
+	mocks := s.StateMachines[m].TestCases[c]
+	for _, st := range keys(mocks) {
+		if !states[st] {
+			return fail("the case mocks state %q, which the state machine does not have", st)
+		}
+	}
+	exp := s.Expectations[m][c]
+	if exp == nil {
+		exp = &Expectation{}
+	}
+	for _, st := range append(append([]string(nil), exp.Visited...), exp.NotVisited...) {
+		if !states[st] {
+			return fail("the expectations name state %q, which the state machine does not have", st)
+		}
+	}
+	input := exp.Input
+	if input == nil {
+		input = map[string]any{}
+	}
+	var unmocked []string
+	tasks := executor.TaskFunc(func(tc executor.TaskContext) (any, *executor.Error) {
+		name, ok := mocks[tc.State]
+		if !ok {
+			unmocked = append(unmocked, tc.State)
+			return nil, &executor.Error{Error: "States.Runtime", Cause: fmt.Sprintf("task state %q is not mocked in test case %s", tc.State, c)}
+		}
+		for _, rng := range keys(s.MockedResponses[name]) {
+			r := s.MockedResponses[name][rng]
+			lo, hi, _ := parseRange(rng)
+			if tc.Attempt >= lo && tc.Attempt <= hi {
+				if r.Throw != nil {
+					return nil, r.Throw
+				}
+				return r.Return, nil
+			}
+		}
+		unmocked = append(unmocked, fmt.Sprintf("%s (invocation %d)", tc.State, tc.Attempt))
+		return nil, &executor.Error{Error: "States.Runtime", Cause: fmt.Sprintf("mocked response %q has nothing for invocation %d of %q", name, tc.Attempt, tc.State)}
+	})
+	r, err := executor.Run(sm, input, executor.Options{Tasks: tasks, Name: c})
+	if err != nil {
+		return fail("%v", err)
+	}
+	res.Result, res.Path = r, r.Visited
+	for _, u := range unmocked {
+		res.Problems = append(res.Problems, "unmocked task: "+u)
+	}
+	want := exp.Status
+	if want == "" {
+		want = executor.Succeeded
+	}
+	if r.Status != want {
+		msg := fmt.Sprintf("status %s, expected %s", r.Status, want)
+		if r.Error != "" {
+			msg += fmt.Sprintf(" (%s: %s)", r.Error, r.Cause)
+		}
+		res.Problems = append(res.Problems, msg)
+	}
+	if exp.Error != "" && r.Error != exp.Error {
+		res.Problems = append(res.Problems, fmt.Sprintf("error %q, expected %q", r.Error, exp.Error))
+	}
+	visited := map[string]bool{}
+	for _, v := range r.Visited {
+		visited[v] = true
+	}
+	for _, v := range exp.Visited {
+		if !visited[v] {
+			res.Problems = append(res.Problems, fmt.Sprintf("state %q was not visited", v))
+		}
+	}
+	for _, v := range exp.NotVisited {
+		if visited[v] {
+			res.Problems = append(res.Problems, fmt.Sprintf("state %q was visited", v))
+		}
+	}
+	if exp.Output != nil {
+		if diff := subset(normalize(exp.Output), r.Output, "$"); diff != "" {
+			res.Problems = append(res.Problems, "output: "+diff)
+		}
+	}
+	res.Passed = len(res.Problems) == 0
+	return res
+}
+
+// subset reports where got does not contain want ("" when it does).
+func subset(want, got any, at string) string {
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return fmt.Sprintf("%s is %s, expected an object", at, short(got))
+		}
+		for _, k := range keys(w) {
+			gv, ok := g[k]
+			if !ok {
+				return fmt.Sprintf("%s.%s is missing", at, k)
+			}
+			if d := subset(w[k], gv, at+"."+k); d != "" {
+				return d
+			}
+		}
+		return ""
+	}
+	a, _ := json.Marshal(want)
+	b, _ := json.Marshal(got)
+	if string(a) != string(b) {
+		return fmt.Sprintf("%s is %s, expected %s", at, b, a)
+	}
+	return ""
+}
+
+func short(v any) string {
+	b, _ := json.Marshal(v)
+	if len(b) > 80 {
+		return string(b[:80]) + "…"
+	}
+	return string(b)
+}
+
+func normalize(v any) any {
+	b, _ := json.Marshal(v)
+	var out any
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+// Report writes a result per case with the path it took.
+func Report(w io.Writer, file string, results []CaseResult) (passed, failed int) {
+	fmt.Fprintln(w, file)
+	for _, r := range results {
+		mark := "PASS"
+		if !r.Passed {
+			mark = "FAIL"
+			failed++
+		} else {
+			passed++
+		}
+		fmt.Fprintf(w, "  %s %s / %s\n", mark, r.Machine, r.Case)
+		if len(r.Path) > 0 {
+			fmt.Fprintf(w, "       path: %s\n", strings.Join(r.Path, " → "))
+		}
+		for _, p := range r.Problems {
+			fmt.Fprintf(w, "       %s\n", p)
+		}
+	}
+	return passed, failed
+}
+
+// WriteJUnit writes results as JUnit XML, one suite per file, for the
+// CodeBuild report groups of the RunTests stage.
+func WriteJUnit(w io.Writer, suites map[string][]CaseResult) error {
+	type failure struct {
+		Message string `xml:"message,attr"`
+		Text    string `xml:",chardata"`
+	}
+	type testcase struct {
+		Name      string   `xml:"name,attr"`
+		Classname string   `xml:"classname,attr"`
+		Failure   *failure `xml:"failure,omitempty"`
+	}
+	type testsuite struct {
+		Name     string     `xml:"name,attr"`
+		Tests    int        `xml:"tests,attr"`
+		Failures int        `xml:"failures,attr"`
+		Cases    []testcase `xml:"testcase"`
+	}
+	type testsuites struct {
+		XMLName xml.Name    `xml:"testsuites"`
+		Suites  []testsuite `xml:"testsuite"`
+	}
+	var doc testsuites
+	for _, file := range keys(suites) {
+		ts := testsuite{Name: file}
+		for _, r := range suites[file] {
+			tc := testcase{Name: r.Case, Classname: r.Machine}
+			if !r.Passed {
+				ts.Failures++
+				tc.Failure = &failure{Message: strings.Join(r.Problems, "; "), Text: "path: " + strings.Join(r.Path, " → ")}
+			}
+			ts.Tests++
+			ts.Cases = append(ts.Cases, tc)
+		}
+		doc.Suites = append(doc.Suites, ts)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Files lists the test files of the repo at dir: tests/sfn/*.json, sorted.
+func Files(dir string) []string {
+	files, _ := filepath.Glob(filepath.Join(dir, "tests", "sfn", "*.json"))
+	sort.Strings(files)
+	return files
+}
+
+// Machines maps the planned state machines of the stacks by name, the key
+// the test files use.
+func Machines(stacks []*plan.Stack) map[string]*asl.StateMachine {
+	out := map[string]*asl.StateMachine{}
+	for _, s := range stacks {
+		if s.Machine != nil {
+			out[s.Machine.Name] = s.Machine.Definition
+		}
+	}
+	return out
+}

@@ -1,0 +1,188 @@
+package sfntest_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/blueprint-dev/blueprint/blueprint/asl"
+	"github.com/blueprint-dev/blueprint/blueprint/sfntest"
+)
+
+// machine: Load (a task, retried once on Flaky), then Route: big inputs
+// go to Big, the rest to Small; a failure of Load is caught into Alert.
+const machine = `{"StartAt":"Load","States":{
+ "Load":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","ResultPath":"$.loaded",
+   "Retry":[{"ErrorEquals":["Flaky"],"MaxAttempts":1}],
+   "Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.error","Next":"Alert"}],"Next":"Route"},
+ "Route":{"Type":"Choice","Choices":[{"Variable":"$.loaded.rows","NumericGreaterThan":100,"Next":"Big"}],"Default":"Small"},
+ "Big":{"Type":"Pass","Result":"big","ResultPath":"$.size","End":true},
+ "Small":{"Type":"Pass","Result":"small","ResultPath":"$.size","End":true},
+ "Alert":{"Type":"Task","Resource":"arn:aws:states:::sns:publish","ResultPath":null,"Next":"Failed"},
+ "Failed":{"Type":"Fail","Error":"PipelineFailed"}}}`
+
+func machines(t *testing.T) map[string]*asl.StateMachine {
+	t.Helper()
+	sm, err := asl.Parse([]byte(machine))
+	require.NoError(t, err)
+	return map[string]*asl.StateMachine{"p": sm}
+}
+
+func write(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "cases.json")
+	require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	return p
+}
+
+func TestBadMockFilesNameTheFileAndTheProblem(t *testing.T) {
+	for name, tc := range map[string]struct{ body, want string }{
+		"not JSON": {"{\n  \"StateMachines\": {,\n}", `:2:21: not valid JSON: invalid character ',' looking for beginning of object key string`},
+		"empty":    {"", ":1:1: not valid JSON: the file ends before the document does"},
+		"wrong type": {`{"StateMachines": {"p": {"TestCases": {"c": {"Load": 3}}}}}`,
+			`:1:54: a number where a string belongs (in StateMachines.TestCases)`},
+		"unknown field": {`{"StateMachine": {}}`, `: json: unknown field "StateMachine"`},
+		"bad range": {`{"MockedResponses": {"R": {"x": {"Return": 1}}}}`,
+			`: MockedResponses.R: "x" is not an invocation number or range such as "0" or "1-2"`},
+		"reversed range": {`{"MockedResponses": {"R": {"3-1": {"Return": 1}}}}`,
+			`: MockedResponses.R: "3-1" is not an invocation range such as "1-2"`},
+		"overlap": {`{"MockedResponses": {"R": {"0-2": {"Return": 1}, "2": {"Return": 2}}}}`,
+			`: MockedResponses.R: "0-2" and "2" both answer invocation 2`},
+		"both": {`{"MockedResponses": {"R": {"0": {"Return": 1, "Throw": {"Error": "E"}}}}}`,
+			`: MockedResponses.R.0: give exactly one of Return and Throw`},
+		"neither": {`{"MockedResponses": {"R": {"0": {}}}}`,
+			`: MockedResponses.R.0: give exactly one of Return and Throw`},
+		"throw without error": {`{"MockedResponses": {"R": {"0": {"Throw": {"Cause": "c"}}}}}`,
+			`: MockedResponses.R.0.Throw: Error is missing`},
+		"undefined response": {`{"StateMachines": {"p": {"TestCases": {"c": {"Load": "Nope"}}}}}`,
+			`: StateMachines.p.TestCases.c.Load: mocked response "Nope" is not defined`},
+		"expectation without case": {`{"StateMachines": {"p": {"TestCases": {}}}, "Expectations": {"p": {"c": {}}}}`,
+			`: Expectations.p.c: no such test case in StateMachines`},
+		"bad status": {`{"StateMachines": {"p": {"TestCases": {"c": {}}}}, "Expectations": {"p": {"c": {"Status": "OK"}}}}`,
+			`: Expectations.p.c.Status: "OK" is neither SUCCEEDED nor FAILED`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := write(t, tc.body)
+			_, err := sfntest.Load(p)
+			require.Error(t, err)
+			assert.Equal(t, p+tc.want, err.Error())
+		})
+	}
+	_, err := sfntest.Load(filepath.Join(t.TempDir(), "missing.json"))
+	assert.ErrorContains(t, err, "missing.json: no such file or directory")
+}
+
+const cases = `{
+  "StateMachines": {"p": {"TestCases": {
+    "BigAfterARetry": {"Load": "FlakyThenBig"},
+    "Small": {"Load": "Few"},
+    "Caught": {"Load": "Broken", "Alert": "Sent"}
+  }}},
+  "MockedResponses": {
+    "FlakyThenBig": {"0": {"Throw": {"Error": "Flaky", "Cause": "try again"}}, "1": {"Return": {"rows": 500}}},
+    "Few": {"0": {"Return": {"rows": 5}}},
+    "Broken": {"0": {"Throw": {"Error": "ValueError", "Cause": "bad"}}},
+    "Sent": {"0": {"Return": {"MessageId": "m-1"}}}
+  },
+  "Expectations": {"p": {
+    "BigAfterARetry": {"Input": {"day": 1}, "Output": {"day": 1, "size": "big", "loaded": {"rows": 500}}, "Visited": ["Big"], "NotVisited": ["Small"]},
+    "Small": {"Output": {"size": "small"}, "NotVisited": ["Big", "Alert"]},
+    "Caught": {"Status": "FAILED", "Error": "PipelineFailed", "Visited": ["Load", "Alert", "Failed"]}
+  }}
+}`
+
+func TestCasesRunWithMockedResponses(t *testing.T) {
+	s, err := sfntest.Load(write(t, cases))
+	require.NoError(t, err)
+	results := s.Run(machines(t))
+	require.Len(t, results, 3)
+	for _, r := range results {
+		assert.True(t, r.Passed, "%s: %v", r.Case, r.Problems)
+	}
+	// Cases run in name order; the path lists each state once per entry.
+	assert.Equal(t, "BigAfterARetry", results[0].Case)
+	assert.Equal(t, []string{"Load", "Route", "Big"}, results[0].Path)
+	assert.Equal(t, []string{"Load", "Alert", "Failed"}, results[1].Path)
+
+	var out bytes.Buffer
+	passed, failed := sfntest.Report(&out, "tests/sfn/cases.json", results)
+	assert.Equal(t, [2]int{3, 0}, [2]int{passed, failed})
+	assert.Equal(t, `tests/sfn/cases.json
+  PASS p / BigAfterARetry
+       path: Load → Route → Big
+  PASS p / Caught
+       path: Load → Alert → Failed
+  PASS p / Small
+       path: Load → Route → Small
+`, out.String())
+}
+
+func TestFailedExpectationsSayWhatDiffered(t *testing.T) {
+	s, err := sfntest.Load(write(t, `{
+  "StateMachines": {"p": {"TestCases": {"c": {"Load": "Few"}}}},
+  "MockedResponses": {"Few": {"0": {"Return": {"rows": 5}}}},
+  "Expectations": {"p": {"c": {"Status": "FAILED", "Error": "PipelineFailed",
+    "Output": {"size": "big", "loaded": {"cols": 2}}, "Visited": ["Big"], "NotVisited": ["Small"]}}}
+}`))
+	require.NoError(t, err)
+	r := s.Run(machines(t))[0]
+	assert.False(t, r.Passed)
+	assert.Equal(t, []string{
+		"status SUCCEEDED, expected FAILED",
+		`error "", expected "PipelineFailed"`,
+		`state "Big" was not visited`,
+		`state "Small" was visited`,
+		"output: $.loaded.cols is missing",
+	}, r.Problems)
+}
+
+func TestUnmockedTasksAndUnknownStatesAreErrors(t *testing.T) {
+	for name, tc := range map[string]struct{ body, want string }{
+		"unmocked task": {`{"StateMachines": {"p": {"TestCases": {"c": {}}}}}`,
+			`unmocked task: Load`},
+		"too few responses": {`{"StateMachines": {"p": {"TestCases": {"c": {"Load": "Once"}}}},
+			"MockedResponses": {"Once": {"0": {"Throw": {"Error": "Flaky"}}}}}`,
+			`unmocked task: Load (invocation 1)`},
+		"unknown mocked state": {`{"StateMachines": {"p": {"TestCases": {"c": {"Lod": "R"}}}}, "MockedResponses": {"R": {"0": {"Return": 1}}}}`,
+			`the case mocks state "Lod", which the state machine does not have`},
+		"unknown expected state": {`{"StateMachines": {"p": {"TestCases": {"c": {}}}}, "Expectations": {"p": {"c": {"Visited": ["Nope"]}}}}`,
+			`the expectations name state "Nope", which the state machine does not have`},
+		"unknown machine": {`{"StateMachines": {"q": {"TestCases": {"c": {}}}}}`,
+			`no state machine "q"; the machines are p`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, err := sfntest.Load(write(t, tc.body))
+			require.NoError(t, err)
+			r := s.Run(machines(t))[0]
+			assert.False(t, r.Passed)
+			assert.Contains(t, r.Problems, tc.want)
+		})
+	}
+}
+
+func TestJUnitListsEveryCaseAndItsFailure(t *testing.T) {
+	s, err := sfntest.Load(write(t, `{
+  "StateMachines": {"p": {"TestCases": {"Good": {"Load": "Few"}, "Bad": {"Load": "Few"}}}},
+  "MockedResponses": {"Few": {"0": {"Return": {"rows": 5}}}},
+  "Expectations": {"p": {"Bad": {"Visited": ["Big"]}}}
+}`))
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, sfntest.WriteJUnit(&out, map[string][]sfntest.CaseResult{"tests/sfn/cases.json": s.Run(machines(t))}))
+	assert.Equal(t, `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites>
+  <testsuite name="tests/sfn/cases.json" tests="2" failures="1">
+    <testcase name="Bad" classname="p">
+      <failure message="state &#34;Big&#34; was not visited">path: Load → Route → Small</failure>
+    </testcase>
+    <testcase name="Good" classname="p"></testcase>
+  </testsuite>
+</testsuites>
+`, out.String())
+	assert.False(t, strings.Contains(out.String(), "<nil>"))
+}

@@ -1,0 +1,81 @@
+package cmd
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/blueprint-dev/blueprint/blueprint/plan"
+	"github.com/blueprint-dev/blueprint/blueprint/sfntest"
+)
+
+func (a *App) testCmd() *cobra.Command {
+	var c common
+	var junit string
+	cmd := &cobra.Command{
+		Use:   "test",
+		Short: "Run the state machine test cases of tests/sfn/*.json offline",
+		Long: `test runs the planned state machine of each stack on the test cases of tests/sfn/*.json,
+written in Step Functions Local's mock-config format (StateMachines.<name>.TestCases and
+MockedResponses) plus blueprint's Expectations (Input, Status, Error, Output, Visited,
+NotVisited). Tasks return their mocked responses; Retry and Catch run as the service runs them,
+without waiting. No AWS call, no node.`,
+		Example: `  blueprint test --stage dev
+  blueprint test --junit tests/reports/sfn-junit.xml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts, err := c.loadOptions(a)
+			if err != nil {
+				return err
+			}
+			files := sfntest.Files(c.dir)
+			if len(files) == 0 {
+				fmt.Fprintf(a.Stderr, "blueprint: no test cases in %s\n", filepath.Join(c.dir, "tests", "sfn", "*.json"))
+				return exitError{ExitInvalid}
+			}
+			stacks, diags := plan.Load(opts, a.Registry)
+			if err := a.report(&c, diags); err != nil {
+				return err
+			}
+			machines := sfntest.Machines(stacks)
+			all := map[string][]sfntest.CaseResult{}
+			passed, failed := 0, 0
+			for _, f := range files {
+				rel, _ := filepath.Rel(c.dir, f)
+				suite, err := sfntest.Load(f)
+				if err != nil {
+					fmt.Fprintf(a.Stderr, "%v\n", err)
+					failed++
+					continue
+				}
+				results := suite.Run(machines)
+				all[rel] = results
+				p, fl := sfntest.Report(a.Stdout, rel, results)
+				passed, failed = passed+p, failed+fl
+			}
+			fmt.Fprintf(a.Stdout, "%d passed, %d failed\n", passed, failed)
+			if junit != "" {
+				if err := os.MkdirAll(filepath.Dir(junit), 0o755); err != nil {
+					return err
+				}
+				out, err := os.Create(junit)
+				if err != nil {
+					return err
+				}
+				defer out.Close()
+				if err := sfntest.WriteJUnit(out, all); err != nil {
+					return err
+				}
+			}
+			if failed > 0 {
+				return exitError{ExitInvalid}
+			}
+			return nil
+		},
+	}
+	c.register(cmd)
+	cmd.Flags().StringVar(&junit, "junit", "", "also write the results as JUnit XML to `FILE`")
+	return cmd
+}

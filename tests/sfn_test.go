@@ -1,0 +1,131 @@
+package tests
+
+import (
+	"bytes"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/blueprint-dev/blueprint/cmd"
+	"github.com/blueprint-dev/blueprint/engines"
+	"github.com/blueprint-dev/blueprint/internal/testkit"
+)
+
+func runTest(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	app := &cmd.App{Stdout: &stdout, Stderr: &stderr, LookupEnv: testkit.Env(), Environ: func() []string { return nil }, Registry: engines.Registry()}
+	code := app.Run(append([]string{"test"}, args...))
+	return code, stdout.String(), stderr.String()
+}
+
+type junit struct {
+	Suites []struct {
+		Name     string `xml:"name,attr"`
+		Tests    int    `xml:"tests,attr"`
+		Failures int    `xml:"failures,attr"`
+		Cases    []struct {
+			Name    string    `xml:"name,attr"`
+			Failure *struct{} `xml:"failure"`
+		} `xml:"testcase"`
+	} `xml:"testsuite"`
+}
+
+// TestBlueprintTestRunsTheDefaultPipelineCases is issue 7's promise on
+// the repo's own pipeline: the happy path, a retry that succeeds on the
+// second attempt, and a failure caught by the global catch that publishes
+// to SNS, for every stage, with a JUnit report for the RunTests stage.
+func TestBlueprintTestRunsTheDefaultPipelineCases(t *testing.T) {
+	for _, stage := range []string{"dev", "test", "prod"} {
+		t.Run(stage, func(t *testing.T) {
+			report := filepath.Join(t.TempDir(), "reports", "sfn.xml")
+			code, out, errOut := runTest(t, "--dir", root, "--stage", stage, "--junit", report)
+			require.Equal(t, 0, code, out+errOut)
+			assert.Contains(t, out, `  PASS data-pipeline / LargeDatasetRetriesTheChunkedTransformOnce
+       path: RetryAndErrorHandler → Prepare → ValidateInput → AnnounceStart → Process → RouteBySize → ProcessLarge → TransformInChunks → RouteBySize: end → Publish → NotifyDone
+`)
+			assert.Contains(t, out, "PASS data-pipeline / SmallDatasetTakesTheDefaultBranch\n")
+			assert.Contains(t, out, "→ OnFailure → NotifyFailure → PipelineFailed\n")
+			assert.Contains(t, out, "3 passed, 0 failed\n")
+
+			raw, err := os.ReadFile(report)
+			require.NoError(t, err)
+			var doc junit
+			require.NoError(t, xml.Unmarshal(raw, &doc))
+			require.Len(t, doc.Suites, 1)
+			assert.Equal(t, filepath.Join("tests", "sfn", "default.json"), doc.Suites[0].Name)
+			assert.Equal(t, 3, doc.Suites[0].Tests)
+			assert.Zero(t, doc.Suites[0].Failures)
+		})
+	}
+}
+
+// TestEveryExampleWithCasesPassesThem: the glue-athena example's choice
+// takes each branch; the starter's cases are what blueprint init gives.
+func TestEveryExampleWithCasesPassesThem(t *testing.T) {
+	for name, want := range map[string]string{"glue-athena": "2 passed, 0 failed\n", "starter": "2 passed, 0 failed\n"} {
+		t.Run(name, func(t *testing.T) {
+			code, out, errOut := runTest(t, "--dir", filepath.Join("..", "examples", name), "--stage", "prod")
+			require.Equal(t, 0, code, out+errOut)
+			assert.Contains(t, out, want)
+		})
+	}
+	code, out, _ := runTest(t, "--dir", filepath.Join("..", "examples", "glue-athena"), "--stage", "dev")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "→ Check → LateData → Warn → WarnLateData → LateData: end\n")
+	assert.Contains(t, out, "→ Check → LateData → LateData: end\n")
+}
+
+func TestBlueprintTestReportsFailuresAndBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"config.yaml": `name: tiny
+groups:
+  - name: G
+    jobs:
+      - name: Hello
+        type: lambda_function
+        config:
+          entry: customcode/lambda_functions/hello
+          index: handler.py
+          handler: handler
+`,
+		"customcode/lambda_functions/hello/handler.py": "def handler(event, context):\n    return event\n",
+		"tests/sfn/a.json": `{"StateMachines": {"tiny": {"TestCases": {"Fails": {"Hello": "Boom"}}}},
+ "MockedResponses": {"Boom": {"0": {"Throw": {"Error": "Lambda.Unknown"}}}},
+ "Expectations": {"tiny": {"Fails": {"Status": "SUCCEEDED"}}}}`,
+		"tests/sfn/b.json": `{"StateMachines": {"tiny": {"TestCases": {"Typo": {"Helo": "Ok"}}}},
+ "MockedResponses": {"Ok": {"0": {"Return": {}}}}}`,
+		"tests/sfn/c.json": `{"StateMachines": `,
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	}
+	report := filepath.Join(dir, "tests", "reports", "sfn.xml")
+	code, out, errOut := runTest(t, "--dir", dir, "--stage", "dev", "--junit", report)
+	assert.Equal(t, 1, code)
+	assert.Equal(t, `tests/sfn/a.json
+  FAIL tiny / Fails
+       path: G → Hello
+       status FAILED, expected SUCCEEDED (Lambda.Unknown: )
+tests/sfn/b.json
+  FAIL tiny / Typo
+       the case mocks state "Helo", which the state machine does not have
+0 passed, 3 failed
+`, out)
+	assert.Equal(t, filepath.Join(dir, "tests", "sfn", "c.json")+":1:19: not valid JSON: the file ends before the document does\n", errOut)
+	raw, err := os.ReadFile(report)
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), `<testsuite name="tests/sfn/a.json" tests="1" failures="1">`)
+
+	empty := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(empty, "config.yaml"), []byte("name: e\ngroups: []\n"), 0o644))
+	code, _, errOut = runTest(t, "--dir", empty)
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "blueprint: no test cases in "+filepath.Join(empty, "tests", "sfn", "*.json")+"\n", errOut)
+}
