@@ -23,8 +23,10 @@ type TaskContext struct {
 	Resource string
 	// Input is the effective input, after InputPath and Parameters.
 	Input any
-	// Attempt counts this state's invocations in the execution, from 0
-	// (retries, and re-runs of an enclosing retried Parallel, included).
+	// Attempt is the state's retry count in this run of it, from 0
+	// ($$.State.RetryCount): it is what the keys of a Step Functions Local
+	// mocked response count. A state run again (a loop, a Map iteration,
+	// an enclosing Parallel retried) starts again at 0.
 	Attempt int
 }
 
@@ -104,7 +106,7 @@ func Run(sm *asl.StateMachine, input any, opts Options) (res *Result, err error)
 	if err := check(sm, "definition"); err != nil {
 		return nil, err
 	}
-	e := &execution{opts: opts, attempts: map[string]int{}, res: &Result{}}
+	e := &execution{opts: opts, res: &Result{}}
 	defer func() {
 		// A last resort: the checks above should prevent any panic.
 		if r := recover(); r != nil {
@@ -200,7 +202,6 @@ func check(sm *asl.StateMachine, where string) error {
 type execution struct {
 	opts        Options
 	ctx         map[string]any
-	attempts    map[string]int
 	transitions int
 	res         *Result
 }
@@ -303,8 +304,9 @@ func (e *execution) state(name string, s *asl.State, data any, mapCtx map[string
 	}
 	var result any
 	var err *Error
-	for retry := map[int]int{}; ; {
-		result, err = e.work(name, s, eff, ctx)
+	for retry, retries := map[int]int{}, 0; ; {
+		ctx["State"].(map[string]any)["RetryCount"] = float64(retries)
+		result, err = e.work(name, s, eff, ctx, retries)
 		if err == nil {
 			break
 		}
@@ -320,6 +322,7 @@ func (e *execution) state(name string, s *asl.State, data any, mapCtx map[string
 			if retry[i] < max {
 				e.res.Waited += backoff(r, retry[i])
 				retry[i]++
+				retries++
 				e.event("Retried", name, fmt.Sprintf("%s (attempt %d of %d)", err.Error, retry[i], max))
 				continue
 			}
@@ -353,7 +356,7 @@ func (e *execution) state(name string, s *asl.State, data any, mapCtx map[string
 }
 
 // work produces the result of a Pass, Task, Parallel or Map state.
-func (e *execution) work(name string, s *asl.State, eff any, ctx map[string]any) (any, *Error) {
+func (e *execution) work(name string, s *asl.State, eff any, ctx map[string]any, retries int) (any, *Error) {
 	params := eff
 	if s.Parameters != nil && s.Type != asl.Map {
 		p, err := e.template(s.Parameters, eff, ctx)
@@ -372,10 +375,8 @@ func (e *execution) work(name string, s *asl.State, eff any, ctx map[string]any)
 		if e.opts.Tasks == nil {
 			return nil, &Error{Error: asl.ErrTaskFailed, Cause: "no task handler"}
 		}
-		attempt := e.attempts[name]
-		e.attempts[name]++
 		e.event("TaskScheduled", name, s.Resource)
-		out, err := e.opts.Tasks.Invoke(TaskContext{State: name, Resource: s.Resource, Input: params, Attempt: attempt})
+		out, err := e.opts.Tasks.Invoke(TaskContext{State: name, Resource: s.Resource, Input: params, Attempt: retries})
 		if err != nil {
 			e.event("TaskFailed", name, err.Error)
 			return nil, err

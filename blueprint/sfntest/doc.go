@@ -2,8 +2,8 @@
 //
 // A file holds StateMachines.<machine>.TestCases.<case>.<state> = <mocked
 // response name>, and MockedResponses.<name>.<"0"|"1-2">.Return|Throw, as
-// Step Functions Local reads them; the keys count the state's invocations
-// from 0. blueprint adds Expectations.<machine>.<case>: the case's Input
+// Step Functions Local reads them; the keys number the attempts of each run
+// of the state ($$.State.RetryCount) from 0, without gaps. blueprint adds Expectations.<machine>.<case>: the case's Input
 // and what must hold: Status (SUCCEEDED or FAILED), Error, Output (a
 // subset of the output), Visited and NotVisited (state names).
 //

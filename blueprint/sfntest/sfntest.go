@@ -78,21 +78,13 @@ func Load(path string) (*Suite, error) {
 			lo, hi int
 			key    string
 		}
-		var taken []span
+		var spans []span
 		for _, rng := range keys(s.MockedResponses[name]) {
 			r := s.MockedResponses[name][rng]
-			lo, hi, err := parseRange(rng)
-			if err != nil {
+			if lo, hi, err := parseRange(rng); err != nil {
 				problems = append(problems, fmt.Sprintf("MockedResponses.%s: %v", name, err))
-			}
-			for _, o := range taken {
-				if err == nil && lo <= o.hi && o.lo <= hi {
-					problems = append(problems, fmt.Sprintf("MockedResponses.%s: %q and %q both answer invocation %d", name, o.key, rng, max(lo, o.lo)))
-					break
-				}
-			}
-			if err == nil {
-				taken = append(taken, span{lo, hi, rng})
+			} else {
+				spans = append(spans, span{lo, hi, rng})
 			}
 			if (r.Return != nil) == (r.Throw != nil) {
 				problems = append(problems, fmt.Sprintf("MockedResponses.%s.%s: give exactly one of Return and Throw", name, rng))
@@ -100,6 +92,20 @@ func Load(path string) (*Suite, error) {
 			if r.Throw != nil && r.Throw.Error == "" {
 				problems = append(problems, fmt.Sprintf("MockedResponses.%s.%s.Throw: Error is missing", name, rng))
 			}
+		}
+		// As Step Functions Local reads them: from 0, no gap, no overlap.
+		sort.SliceStable(spans, func(i, j int) bool { return spans[i].lo < spans[j].lo })
+		next, after := 0, ""
+		for _, sp := range spans {
+			if sp.lo != next {
+				where := "the first must be \"0\""
+				if after != "" {
+					where = fmt.Sprintf("after %q comes %d", after, next)
+				}
+				problems = append(problems, fmt.Sprintf("MockedResponses.%s: invocations are numbered from 0 without gaps or overlaps; %s, not %q", name, where, sp.key))
+				break
+			}
+			next, after = sp.hi+1, sp.key
 		}
 	}
 	for _, m := range keys(s.StateMachines) {
