@@ -320,6 +320,10 @@ func (e *execution) state(name string, s *asl.State, data any, mapCtx map[string
 				max = *r.MaxAttempts
 			}
 			if retry[i] < max {
+				// Each retry adds events to the history, which has a limit.
+				if e.transitions++; e.transitions > e.opts.MaxTransitions {
+					return nil, "", false, &Error{Error: "States.Runtime", Cause: fmt.Sprintf("more than %d state transitions and retries: %q retries without end", e.opts.MaxTransitions, name)}
+				}
 				e.res.Waited += backoff(r, retry[i])
 				retry[i]++
 				retries++

@@ -236,3 +236,17 @@ func BenchmarkExecute1000States(b *testing.B) {
 		}
 	}
 }
+
+func TestEndlessRetriesHitTheHistoryLimit(t *testing.T) {
+	sm, err := asl.Parse([]byte(`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"r",
+		"Retry":[{"ErrorEquals":["States.ALL"],"MaxAttempts":99999999}],"End":true}}}`))
+	require.NoError(t, err)
+	always := TaskFunc(func(TaskContext) (any, *Error) {
+		return nil, &Error{Error: "Boom"}
+	})
+	r, err := Run(sm, map[string]any{}, Options{Tasks: always, MaxTransitions: 100})
+	require.NoError(t, err)
+	assert.Equal(t, Failed, r.Status)
+	assert.Equal(t, "States.Runtime", r.Error)
+	assert.Equal(t, `more than 100 state transitions and retries: "T" retries without end`, r.Cause)
+}

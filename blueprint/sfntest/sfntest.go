@@ -30,8 +30,8 @@ type Suite struct {
 
 // Response is what a mocked task returns or throws.
 type Response struct {
-	Return any             `json:"Return"`
-	Throw  *executor.Error `json:"Throw"`
+	Return any             `json:"Return,omitempty"`
+	Throw  *executor.Error `json:"Throw,omitempty"`
 }
 
 // Expectation is what must hold after a case runs.
@@ -175,6 +175,35 @@ func parseRange(s string) (int, int, error) {
 	return lo, hi, nil
 }
 
+// Mocks maps task state names to their mocked responses, keyed "0" or
+// "1-2" by attempt.
+type Mocks map[string]map[string]Response
+
+// Tasks answers Task states from the mocks. A state with no mock, or
+// retried past its last response, fails with States.Runtime and is
+// added to unmocked.
+func (m Mocks) Tasks(unmocked *[]string) executor.TaskHandler {
+	return executor.TaskFunc(func(tc executor.TaskContext) (any, *executor.Error) {
+		responses, ok := m[tc.State]
+		if !ok {
+			*unmocked = append(*unmocked, tc.State)
+			return nil, &executor.Error{Error: "States.Runtime", Cause: fmt.Sprintf("task state %q is not mocked", tc.State)}
+		}
+		for _, rng := range keys(responses) {
+			lo, hi, _ := parseRange(rng)
+			if tc.Attempt >= lo && tc.Attempt <= hi {
+				r := responses[rng]
+				if r.Throw != nil {
+					return nil, r.Throw
+				}
+				return r.Return, nil
+			}
+		}
+		*unmocked = append(*unmocked, fmt.Sprintf("%s (attempt %d)", tc.State, tc.Attempt))
+		return nil, &executor.Error{Error: "States.Runtime", Cause: fmt.Sprintf("no mocked response for attempt %d of %q", tc.Attempt, tc.State)}
+	})
+}
+
 // CaseResult is the outcome of one test case.
 type CaseResult struct {
 	Machine, Case string
@@ -187,66 +216,67 @@ type CaseResult struct {
 // Run runs every case against the machines (by state machine name).
 func (s *Suite) Run(machines map[string]*asl.StateMachine) []CaseResult {
 	var out []CaseResult
+	for _, c := range s.Cases() {
+		out = append(out, runCase(machines, c))
+	}
+	return out
+}
+
+// Case is one test case of a suite, ready to run.
+type Case struct {
+	Machine, Name string
+	Input         any
+	Mocks         Mocks
+	Expect        Expectation
+}
+
+// Cases lists the suite's cases by machine and name.
+func (s *Suite) Cases() []Case {
+	var out []Case
 	for _, m := range keys(s.StateMachines) {
-		for _, c := range keys(s.StateMachines[m].TestCases) {
-			out = append(out, s.runCase(machines, m, c))
+		for _, name := range keys(s.StateMachines[m].TestCases) {
+			c := Case{Machine: m, Name: name, Mocks: Mocks{}}
+			for st, resp := range s.StateMachines[m].TestCases[name] {
+				c.Mocks[st] = s.MockedResponses[resp]
+			}
+			if exp := s.Expectations[m][name]; exp != nil {
+				c.Expect = *exp
+			}
+			c.Input = c.Expect.Input
+			if c.Input == nil {
+				c.Input = map[string]any{}
+			}
+			out = append(out, c)
 		}
 	}
 	return out
 }
 
-func (s *Suite) runCase(machines map[string]*asl.StateMachine, m, c string) CaseResult {
-	res := CaseResult{Machine: m, Case: c}
+func runCase(machines map[string]*asl.StateMachine, c Case) CaseResult {
+	res := CaseResult{Machine: c.Machine, Case: c.Name}
 	fail := func(format string, args ...any) CaseResult {
 		res.Problems = append(res.Problems, fmt.Sprintf(format, args...))
 		return res
 	}
-	sm, ok := machines[m]
+	sm, ok := machines[c.Machine]
 	if !ok {
-		return fail("no state machine %q; the machines are %s", m, strings.Join(keys(machines), ", "))
+		return fail("no state machine %q; the machines are %s", c.Machine, strings.Join(keys(machines), ", "))
 	}
 	states := map[string]bool{}
 	sm.Walk(func(n string, _ *asl.State) { states[n] = true })
-	mocks := s.StateMachines[m].TestCases[c]
-	for _, st := range keys(mocks) {
+	for _, st := range keys(c.Mocks) {
 		if !states[st] {
 			return fail("the case mocks state %q, which the state machine does not have", st)
 		}
 	}
-	exp := s.Expectations[m][c]
-	if exp == nil {
-		exp = &Expectation{}
-	}
+	exp := &c.Expect
 	for _, st := range append(append([]string(nil), exp.Visited...), exp.NotVisited...) {
 		if !states[st] {
 			return fail("the expectations name state %q, which the state machine does not have", st)
 		}
 	}
-	input := exp.Input
-	if input == nil {
-		input = map[string]any{}
-	}
 	var unmocked []string
-	tasks := executor.TaskFunc(func(tc executor.TaskContext) (any, *executor.Error) {
-		name, ok := mocks[tc.State]
-		if !ok {
-			unmocked = append(unmocked, tc.State)
-			return nil, &executor.Error{Error: "States.Runtime", Cause: fmt.Sprintf("task state %q is not mocked in test case %s", tc.State, c)}
-		}
-		for _, rng := range keys(s.MockedResponses[name]) {
-			r := s.MockedResponses[name][rng]
-			lo, hi, _ := parseRange(rng)
-			if tc.Attempt >= lo && tc.Attempt <= hi {
-				if r.Throw != nil {
-					return nil, r.Throw
-				}
-				return r.Return, nil
-			}
-		}
-		unmocked = append(unmocked, fmt.Sprintf("%s (invocation %d)", tc.State, tc.Attempt))
-		return nil, &executor.Error{Error: "States.Runtime", Cause: fmt.Sprintf("mocked response %q has nothing for invocation %d of %q", name, tc.Attempt, tc.State)}
-	})
-	r, err := executor.Run(sm, input, executor.Options{Tasks: tasks, Name: c})
+	r, err := executor.Run(sm, c.Input, executor.Options{Tasks: c.Mocks.Tasks(&unmocked), Name: c.Name})
 	if err != nil {
 		return fail("%v", err)
 	}

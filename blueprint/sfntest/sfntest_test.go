@@ -151,7 +151,7 @@ func TestUnmockedTasksAndUnknownStatesAreErrors(t *testing.T) {
 			`unmocked task: Load`},
 		"too few responses": {`{"StateMachines": {"p": {"TestCases": {"c": {"Load": "Once"}}}},
 			"MockedResponses": {"Once": {"0": {"Throw": {"Error": "Flaky"}}}}}`,
-			`unmocked task: Load (invocation 1)`},
+			`unmocked task: Load (attempt 1)`},
 		"unknown mocked state": {`{"StateMachines": {"p": {"TestCases": {"c": {"Lod": "R"}}}}, "MockedResponses": {"R": {"0": {"Return": 1}}}}`,
 			`the case mocks state "Lod", which the state machine does not have`},
 		"unknown expected state": {`{"StateMachines": {"p": {"TestCases": {"c": {}}}}, "Expectations": {"p": {"c": {"Visited": ["Nope"]}}}}`,
@@ -189,4 +189,30 @@ func TestJUnitListsEveryCaseAndItsFailure(t *testing.T) {
 </testsuites>
 `, out.String())
 	assert.False(t, strings.Contains(out.String(), "<nil>"))
+}
+
+// FuzzSuite: any test file either loads with an error or runs; never a
+// panic.
+func FuzzSuite(f *testing.F) {
+	f.Add(cases)
+	f.Add(`{"StateMachines": {"p": {"TestCases": {"c": {"Load": "R"}}}}, "MockedResponses": {"R": {"0-1": {"Throw": {"Error": "Flaky"}}, "2": {"Return": null}}}}`)
+	f.Add(`{"Expectations": {"p": {"c": {"Output": [1, {"a": null}]}}}}`)
+	sm, err := asl.Parse([]byte(machine))
+	if err != nil {
+		f.Fatal(err)
+	}
+	machines := map[string]*asl.StateMachine{"p": sm}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, body string) {
+		p := filepath.Join(dir, "case.json")
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := sfntest.Load(p)
+		if err != nil {
+			return
+		}
+		var out bytes.Buffer
+		sfntest.Report(&out, p, s.Run(machines))
+	})
 }
