@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -242,4 +243,43 @@ func TestTheEnvironmentRoleReplacesTheCreatedRole(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, string(tmpl), `"AWS::IAM::Role"`)
 	assert.Contains(t, string(tmpl), `"RoleArn": "arn:aws:iam::111111111111:role/dataall-env"`)
+}
+
+func TestGraphDrawsThePlanInEachFormat(t *testing.T) {
+	dir := repo(t, map[string]string{"config.yaml": small, "variables.yaml": smallVars})
+	code, out, errOut := run(t, nil, "graph", "--dir", dir, "--stage", "dev")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "flowchart TD\n")
+	assert.Contains(t, out, `Publish<br/>Task: sns:publish`)
+
+	code, out, errOut = run(t, nil, "graph", "--dir", dir, "--stage", "dev", "--format", "dot")
+	require.Equal(t, 0, code, errOut)
+	assert.True(t, strings.HasPrefix(out, "digraph "), out)
+
+	code, out, errOut = run(t, nil, "graph", "--dir", dir, "--stage", "dev", "--format", "asl")
+	require.Equal(t, 0, code, errOut)
+	var def map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &def), out)
+	assert.Equal(t, "Notify", def["StartAt"])
+
+	code, _, errOut = run(t, nil, "graph", "--dir", dir, "--format", "png")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `--format "png": must be mermaid, dot or asl`)
+}
+
+func TestGraphDrawsAnSVGWithGraphviz(t *testing.T) {
+	dir := repo(t, map[string]string{"config.yaml": small, "variables.yaml": smallVars})
+	svg := filepath.Join(t.TempDir(), "pipeline.svg")
+	if _, err := exec.LookPath("dot"); err == nil {
+		code, _, errOut := run(t, nil, "graph", "--dir", dir, "--stage", "dev", "--out", svg)
+		require.Equal(t, 0, code, errOut)
+		b, err := os.ReadFile(svg)
+		require.NoError(t, err)
+		assert.Contains(t, string(b), "<svg")
+	}
+	t.Setenv("PATH", t.TempDir()) // no dot on the PATH
+	code, _, errOut := run(t, nil, "graph", "--dir", dir, "--stage", "dev", "--out", svg+"2.svg")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "drawing an SVG needs Graphviz's dot, which is not installed (Debian/Ubuntu: apt-get install graphviz); --format dot prints the graph without it\n", errOut)
+	assert.NoFileExists(t, svg+"2.svg")
 }
