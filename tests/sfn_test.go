@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/blueprint-dev/blueprint/blueprint/sfntest"
 	"github.com/blueprint-dev/blueprint/cmd"
 	"github.com/blueprint-dev/blueprint/engines"
 	"github.com/blueprint-dev/blueprint/internal/testkit"
@@ -46,10 +47,10 @@ func TestBlueprintTestRunsTheDefaultPipelineCases(t *testing.T) {
 			code, out, errOut := runTest(t, "--dir", root, "--stage", stage, "--junit", report)
 			require.Equal(t, 0, code, out+errOut)
 			assert.Contains(t, out, `  PASS data-pipeline / LargeDatasetRetriesTheChunkedTransformOnce
-       path: RetryAndErrorHandler → Prepare → ValidateInput → AnnounceStart → Process → RouteBySize → ProcessLarge → TransformInChunks → RouteBySize: end → Publish → NotifyDone
+       path: RetryAndErrorHandler → Prepare → ValidateInput → AnnounceStart → Process → RouteBySize → ProcessLarge → TransformInChunks (retried once) → RouteBySize: end → Publish → NotifyDone
 `)
 			assert.Contains(t, out, "PASS data-pipeline / SmallDatasetTakesTheDefaultBranch\n")
-			assert.Contains(t, out, "→ OnFailure → NotifyFailure → PipelineFailed\n")
+			assert.Contains(t, out, "path: RetryAndErrorHandler (retried once, caught ValueError) → Prepare → ValidateInput (failed ValueError) → Prepare → ValidateInput (failed ValueError) → OnFailure → NotifyFailure → PipelineFailed\n")
 			assert.Contains(t, out, "3 passed, 0 failed\n")
 
 			raw, err := os.ReadFile(report)
@@ -64,20 +65,36 @@ func TestBlueprintTestRunsTheDefaultPipelineCases(t *testing.T) {
 	}
 }
 
-// TestEveryExampleWithCasesPassesThem: the glue-athena example's choice
-// takes each branch; the starter's cases are what blueprint init gives.
-func TestEveryExampleWithCasesPassesThem(t *testing.T) {
-	for name, want := range map[string]string{"glue-athena": "2 passed, 0 failed\n", "starter": "2 passed, 0 failed\n"} {
+// TestEveryExampleHasCasesThatPass: each example ships state machine
+// cases (blueprint init copies them); glue-athena's choice takes each
+// branch, sagemaker's endpoint wait loop ends in each of its three ways.
+func TestEveryExampleHasCasesThatPass(t *testing.T) {
+	for name, want := range map[string]string{
+		"batch": "3 passed", "container-lambda": "3 passed", "glue-athena": "2 passed",
+		"sagemaker": "4 passed", "starter": "2 passed",
+	} {
 		t.Run(name, func(t *testing.T) {
 			code, out, errOut := runTest(t, "--dir", filepath.Join("..", "examples", name), "--stage", "prod")
 			require.Equal(t, 0, code, out+errOut)
-			assert.Contains(t, out, want)
+			assert.Contains(t, out, want+", 0 failed\n")
 		})
+	}
+	entries, err := os.ReadDir(filepath.Join("..", "examples"))
+	require.NoError(t, err)
+	for _, e := range entries {
+		if e.IsDir() {
+			assert.NotEmpty(t, sfntest.Files(filepath.Join("..", "examples", e.Name())), "examples/%s has no tests/sfn cases", e.Name())
+		}
 	}
 	code, out, _ := runTest(t, "--dir", filepath.Join("..", "examples", "glue-athena"), "--stage", "dev")
 	require.Equal(t, 0, code)
 	assert.Contains(t, out, "→ Check → LateData → Warn → WarnLateData → LateData: end\n")
 	assert.Contains(t, out, "→ Check → LateData → LateData: end\n")
+	code, out, _ = runTest(t, "--dir", filepath.Join("..", "examples", "sagemaker"), "--stage", "dev")
+	require.Equal(t, 0, code)
+	for _, end := range []string{"IrisEndpoint: in service", "IrisEndpoint: failed", "IrisEndpoint: timed out"} {
+		assert.Contains(t, out, "→ IrisEndpoint: check → "+end)
+	}
 }
 
 func TestBlueprintTestReportsFailuresAndBadFiles(t *testing.T) {
@@ -111,7 +128,7 @@ groups:
 	assert.Equal(t, 1, code)
 	assert.Equal(t, `tests/sfn/a.json
   FAIL tiny / Fails
-       path: G → Hello
+       path: G → Hello (failed Lambda.Unknown)
        status FAILED, expected SUCCEEDED (Lambda.Unknown: )
 tests/sfn/b.json
   FAIL tiny / Typo

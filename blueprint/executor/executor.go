@@ -3,7 +3,9 @@ package executor
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -225,6 +227,9 @@ func (e *execution) machine(sm *asl.StateMachine, input any, mapCtx map[string]a
 		e.event(s.Type+"StateEntered", name, "")
 		out, next, end, ferr := e.state(name, s, data, mapCtx)
 		if ferr != nil {
+			if ferr.Error == asl.ErrRuntime && !strings.HasPrefix(ferr.Cause, "state ") {
+				ferr = &Error{Error: ferr.Error, Cause: fmt.Sprintf("state %q: %s", name, ferr.Cause)}
+			}
 			return nil, ferr
 		}
 		e.event(s.Type+"StateExited", name, "")
@@ -322,7 +327,7 @@ func (e *execution) state(name string, s *asl.State, data any, mapCtx map[string
 			if retry[i] < max {
 				// Each retry adds events to the history, which has a limit.
 				if e.transitions++; e.transitions > e.opts.MaxTransitions {
-					return nil, "", false, &Error{Error: "States.Runtime", Cause: fmt.Sprintf("more than %d state transitions and retries: %q retries without end", e.opts.MaxTransitions, name)}
+					return nil, "", false, &Error{Error: "States.Runtime", Cause: fmt.Sprintf("more than %d state transitions and retries: it retries without end", e.opts.MaxTransitions)}
 				}
 				e.res.Waited += backoff(r, retry[i])
 				retry[i]++
@@ -462,7 +467,9 @@ func (e *execution) template(t any, input any, ctx map[string]any) (any, *Error)
 	switch x := t.(type) {
 	case map[string]any:
 		out := map[string]any{}
-		for k, v := range x {
+		// In key order, so the first problem reported is always the same.
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			v := x[k]
 			if strings.HasSuffix(k, ".$") {
 				expr, ok := v.(string)
 				if !ok {
@@ -470,6 +477,9 @@ func (e *execution) template(t any, input any, ctx map[string]any) (any, *Error)
 				}
 				val, err := e.value(expr, input, ctx)
 				if err != nil {
+					if err.Error == asl.ErrRuntime {
+						err = runtime("field %q: %s", k, err.Cause)
+					}
 					return nil, err
 				}
 				out[strings.TrimSuffix(k, ".$")] = val

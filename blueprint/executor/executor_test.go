@@ -248,5 +248,5 @@ func TestEndlessRetriesHitTheHistoryLimit(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Failed, r.Status)
 	assert.Equal(t, "States.Runtime", r.Error)
-	assert.Equal(t, `more than 100 state transitions and retries: "T" retries without end`, r.Cause)
+	assert.Equal(t, `state "T": more than 100 state transitions and retries: it retries without end`, r.Cause)
 }

@@ -282,7 +282,7 @@ func runCase(machines map[string]*asl.StateMachine, c Case) CaseResult {
 	if err != nil {
 		return fail("%v", err)
 	}
-	res.Result, res.Path = r, r.Visited
+	res.Result, res.Path = r, Path(r.History)
 	for _, u := range unmocked {
 		res.Problems = append(res.Problems, "unmocked task: "+u)
 	}
@@ -362,6 +362,70 @@ func normalize(v any) any {
 	b, _ := json.Marshal(v)
 	var out any
 	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+// Path lists the states an execution entered, in order, each noted with
+// its retries, the error it failed with and the error its Catch caught:
+// "Load (retried twice)", "Check (failed ValueError)", "Work (caught
+// ValueError)".
+func Path(history []executor.Event) []string {
+	type step struct {
+		name    string
+		retries int
+		failed  string
+		caught  string
+	}
+	var steps []step
+	last := func(state string) *step {
+		for i := len(steps) - 1; i >= 0; i-- {
+			if steps[i].name == state {
+				return &steps[i]
+			}
+		}
+		return nil
+	}
+	for _, ev := range history {
+		switch {
+		case strings.HasSuffix(ev.Type, "StateEntered"):
+			steps = append(steps, step{name: ev.State})
+		case ev.Type == "Retried":
+			if st := last(ev.State); st != nil {
+				st.retries++
+			}
+		case ev.Type == "TaskFailed" || ev.Type == "TaskSucceeded":
+			if st := last(ev.State); st != nil {
+				st.failed = ev.Detail
+			}
+		case ev.Type == "Caught":
+			if st := last(ev.State); st != nil {
+				st.caught = ev.Detail
+			}
+		}
+	}
+	out := make([]string, len(steps))
+	for i, st := range steps {
+		var notes []string
+		switch st.retries {
+		case 0:
+		case 1:
+			notes = append(notes, "retried once")
+		case 2:
+			notes = append(notes, "retried twice")
+		default:
+			notes = append(notes, fmt.Sprintf("retried %d times", st.retries))
+		}
+		if st.failed != "" && st.failed != st.caught {
+			notes = append(notes, "failed "+st.failed)
+		}
+		if st.caught != "" {
+			notes = append(notes, "caught "+st.caught)
+		}
+		out[i] = st.name
+		if notes != nil {
+			out[i] += " (" + strings.Join(notes, ", ") + ")"
+		}
+	}
 	return out
 }
 

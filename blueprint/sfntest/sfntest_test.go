@@ -108,19 +108,20 @@ func TestCasesRunWithMockedResponses(t *testing.T) {
 	for _, r := range results {
 		assert.True(t, r.Passed, "%s: %v", r.Case, r.Problems)
 	}
-	// Cases run in name order; the path lists each state once per entry.
+	// Cases run in name order; the path lists each state once per entry,
+	// with its retries and what it failed with or caught.
 	assert.Equal(t, "BigAfterARetry", results[0].Case)
-	assert.Equal(t, []string{"Load", "Route", "Big"}, results[0].Path)
-	assert.Equal(t, []string{"Load", "Alert", "Failed"}, results[1].Path)
+	assert.Equal(t, []string{"Load (retried once)", "Route", "Big"}, results[0].Path)
+	assert.Equal(t, []string{"Load (caught ValueError)", "Alert", "Failed"}, results[1].Path)
 
 	var out bytes.Buffer
 	passed, failed := sfntest.Report(&out, "tests/sfn/cases.json", results)
 	assert.Equal(t, [2]int{3, 0}, [2]int{passed, failed})
 	assert.Equal(t, `tests/sfn/cases.json
   PASS p / BigAfterARetry
-       path: Load → Route → Big
+       path: Load (retried once) → Route → Big
   PASS p / Caught
-       path: Load → Alert → Failed
+       path: Load (caught ValueError) → Alert → Failed
   PASS p / Small
        path: Load → Route → Small
 `, out.String())
