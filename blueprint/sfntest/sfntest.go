@@ -462,6 +462,7 @@ func WriteJUnit(w io.Writer, suites map[string][]CaseResult) error {
 		Name      string   `xml:"name,attr"`
 		Classname string   `xml:"classname,attr"`
 		Failure   *failure `xml:"failure,omitempty"`
+		SystemOut string   `xml:"system-out,omitempty"`
 	}
 	type testsuite struct {
 		Name     string     `xml:"name,attr"`
@@ -478,9 +479,12 @@ func WriteJUnit(w io.Writer, suites map[string][]CaseResult) error {
 		ts := testsuite{Name: file}
 		for _, r := range suites[file] {
 			tc := testcase{Name: r.Case, Classname: r.Machine}
-			if !r.Passed {
+			path := "path: " + strings.Join(r.Path, " → ")
+			if r.Passed {
+				tc.SystemOut = path
+			} else {
 				ts.Failures++
-				tc.Failure = &failure{Message: strings.Join(r.Problems, "; "), Text: "path: " + strings.Join(r.Path, " → ")}
+				tc.Failure = &failure{Message: strings.Join(r.Problems, "; "), Text: path}
 			}
 			ts.Tests++
 			ts.Cases = append(ts.Cases, tc)

@@ -185,7 +185,9 @@ func TestJUnitListsEveryCaseAndItsFailure(t *testing.T) {
     <testcase name="Bad" classname="p">
       <failure message="state &#34;Big&#34; was not visited">path: Load → Route → Small</failure>
     </testcase>
-    <testcase name="Good" classname="p"></testcase>
+    <testcase name="Good" classname="p">
+      <system-out>path: Load → Route → Small</system-out>
+    </testcase>
   </testsuite>
 </testsuites>
 `, out.String())
