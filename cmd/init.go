@@ -3,6 +3,12 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -40,6 +46,10 @@ and a README. It refuses a non-empty DIR unless --force.`,
 			if len(args) != 1 {
 				return usageError{errors.New("init takes one DIR, the new repo's directory")}
 			}
+			pinned := ""
+			if !cmd.Flags().Changed("blueprint-src") {
+				pinned = pinBlueprint(&o)
+			}
 			written, err := scaffold.Write(args[0], o)
 			var ue scaffold.UsageError
 			if errors.As(err, &ue) {
@@ -49,8 +59,11 @@ and a README. It refuses a non-empty DIR unless --force.`,
 				fmt.Fprintf(a.Stderr, "blueprint: init %s: %v\n", args[0], err)
 				return exitError{ExitInvalid}
 			}
-			fmt.Fprintf(a.Stderr, "wrote %d files to %s (from the %s example)\nnext: cd %s && go mod tidy && go test ./tests/...\n",
-				len(written), args[0], engine.FirstNonEmpty(o.Example, examples.Default), args[0])
+			fmt.Fprintf(a.Stderr, "wrote %d files to %s (from the %s example)\n", len(written), args[0], engine.FirstNonEmpty(o.Example, examples.Default))
+			if pinned != "" {
+				fmt.Fprintln(a.Stderr, pinned)
+			}
+			fmt.Fprintf(a.Stderr, "next: cd %s && go mod tidy && go test ./tests/...\n", args[0])
 			return nil
 		},
 	}
@@ -62,4 +75,33 @@ and a README. It refuses a non-empty DIR unless --force.`,
 	f.StringVar(&o.Module, "module", "", "Go module path of the new repo (default example.com/DIR)")
 	f.StringVar(&o.Replace, "blueprint-src", "", "point go.mod at a local blueprint checkout `path`")
 	return cmd
+}
+
+// release matches a released version, not a pseudo-version of a commit.
+var release = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+$`)
+
+// pinBlueprint chooses the blueprint a new repo's go.mod requires: the
+// release this binary was installed from (go install …@v1.2.0), or the
+// checkout it was built from, by a replace directive. It returns a line
+// for the user saying which, or "" when it cannot tell.
+func pinBlueprint(o *scaffold.Options) string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return ""
+	}
+	root := filepath.Dir(filepath.Dir(filepath.FromSlash(file))) // …/cmd/init.go
+	if _, version, released := strings.Cut(filepath.Base(root), "@"); released {
+		o.Version = version
+		return "go.mod requires blueprint " + version
+	}
+	if mod, err := os.ReadFile(filepath.Join(root, "go.mod")); err == nil && filepath.IsAbs(root) &&
+		strings.HasPrefix(string(mod), "module github.com/blueprint-dev/blueprint\n") {
+		o.Replace = root
+		return "go.mod uses the blueprint checkout at " + root + " (--blueprint-src to choose another)"
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && release.MatchString(bi.Main.Version) {
+		o.Version = bi.Main.Version
+		return "go.mod requires blueprint " + o.Version
+	}
+	return ""
 }

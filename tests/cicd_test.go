@@ -32,6 +32,9 @@ func TestCICDPipelineDeploysEveryStage(t *testing.T) {
 
 	raw, err := os.ReadFile(filepath.Join(outDir, "repo-cicd.template.json"))
 	require.NoError(t, err)
+	// The build runs the blueprint the repo pins, installing none.
+	assert.Contains(t, string(raw), `go tool blueprint synth --cicd`)
+	assert.NotContains(t, string(raw), `go install github.com/blueprint-dev`)
 	var tmpl struct {
 		Resources map[string]struct {
 			Type       string

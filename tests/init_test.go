@@ -65,6 +65,41 @@ func TestInitScaffoldsARepoWhoseOwnTestsPass(t *testing.T) {
 	check.Assembly(t, filepath.Join(dir, "cdk.out"))
 }
 
+// TestInitPinsTheBlueprintItWasBuiltFrom: without --blueprint-src, a
+// blueprint built from a checkout points the new repo at that checkout,
+// and the repo runs that blueprint as go tool blueprint, as its build does.
+func TestInitPinsTheBlueprintItWasBuiltFrom(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the scaffolded repo's blueprint tool")
+	}
+	root, err := check.RepoRoot()
+	require.NoError(t, err)
+	dir := filepath.Join(t.TempDir(), "sales")
+	code, out := blueprint(t, "init", dir)
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "go.mod uses the blueprint checkout at "+root+" (--blueprint-src to choose another)\n")
+	mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	require.NoError(t, err)
+	assert.Contains(t, string(mod), "tool github.com/blueprint-dev/blueprint/cmd/blueprint\n")
+	assert.Contains(t, string(mod), "replace github.com/blueprint-dev/blueprint => "+root+"\n")
+	spec, err := os.ReadFile(filepath.Join(dir, "buildspec.yml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(spec), "      - go tool blueprint synth --stage $STAGE\n")
+
+	goCmd := func(args ...string) string {
+		c := exec.Command("go", args...)
+		c.Dir = dir
+		c.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "STAGE=", "AWSREGION=eu-west-1", "AWSACCOUNTID=111111111111")
+		out, err := c.CombinedOutput()
+		require.NoError(t, err, "go %v:\n%s", args, out)
+		return string(out)
+	}
+	goCmd("mod", "tidy")
+	assert.Contains(t, goCmd("tool", "blueprint", "synth", "--stage", "dev"), "wrote cdk.out: 1 stack(s): sales\n")
+	assert.FileExists(t, filepath.Join(dir, "cdk.out", "sales.template.json"))
+	assert.Contains(t, goCmd("tool", "blueprint", "test", "--stage", "dev"), "2 passed, 0 failed\n")
+}
+
 func TestInitStartsFromAnyExample(t *testing.T) {
 	code, out := blueprint(t, "init", "--list")
 	require.Equal(t, 0, code)

@@ -23,8 +23,8 @@ type CICD struct {
 	// ApproveBefore lists the stages a person approves before they
 	// deploy; default: prod.
 	ApproveBefore []string `yaml:"approve_before"`
-	// SynthCommand runs in the pipeline's build; default installs
-	// blueprint and runs it.
+	// SynthCommand runs in the pipeline's build; default: see
+	// DefaultSynthCommand.
 	SynthCommand string     `yaml:"synth_command"`
 	Node         *yaml.Node `yaml:"-" validate:"-"`
 }
@@ -83,10 +83,22 @@ func LoadCICD(repo string) (*CICD, diag.List) {
 		}
 	}
 	if c.SynthCommand == "" {
-		c.SynthCommand = "blueprint synth --cicd"
+		c.SynthCommand = DefaultSynthCommand(repo) + " --cicd"
 	}
 	if d.Diags.HasErrors() {
 		return nil, d.Diags
 	}
 	return c, d.Diags
+}
+
+// DefaultSynthCommand is how a build runs the blueprint a repo pins: its
+// own cmd/blueprint when it has one (a repo with engines of its own, or
+// blueprint itself), else the tool its go.mod declares (go tool blueprint,
+// as blueprint init sets up), so the build needs nothing installed and
+// runs the version the tests ran.
+func DefaultSynthCommand(repo string) string {
+	if _, err := os.Stat(filepath.Join(repo, "cmd", "blueprint", "main.go")); err == nil {
+		return "go run ./cmd/blueprint synth"
+	}
+	return "go tool blueprint synth"
 }

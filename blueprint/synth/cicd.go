@@ -59,7 +59,6 @@ func SynthCICD(name string, stages []StageStacks, c *config.CICD, opts Options) 
 			InstallCommands: jsii.Strings(
 				"go install gotest.tools/gotestsum@v1.13.0",
 				"go install github.com/boumenot/gocover-cobertura@v1.5.0",
-				"go install github.com/blueprint-dev/blueprint/cmd/blueprint@latest",
 			),
 			Commands: jsii.Strings(
 				"mkdir -p tests/reports",

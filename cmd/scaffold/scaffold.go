@@ -15,6 +15,7 @@ import (
 
 	"github.com/blueprint-dev/blueprint/blueprint/config"
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"github.com/blueprint-dev/blueprint/examples"
 )
 
@@ -32,6 +33,9 @@ type Options struct {
 	Module string
 	// Replace points the new repo's go.mod at a local blueprint checkout.
 	Replace string
+	// Version is the blueprint release the new repo requires (with
+	// Replace, a placeholder).
+	Version string
 	// Force writes into a non-empty directory, over existing files.
 	Force bool
 }
@@ -64,9 +68,13 @@ func Write(dir string, o Options) ([]string, error) {
 		"Name": name, "Module": o.Module, "Replace": o.Replace, "Example": o.Example,
 		"WithEngine": o.WithEngine, "Starter": o.Example == examples.Default,
 		"SynthCommand": "blueprint synth",
+		// Builds run the blueprint go.mod pins, with nothing installed.
+		"BuildSynth": "go tool blueprint synth",
+		"Version":    engine.FirstNonEmpty(o.Version, "v0.0.0"),
 	}
 	if o.WithEngine {
 		data["SynthCommand"] = "go run ./cmd/blueprint synth"
+		data["BuildSynth"] = data["SynthCommand"]
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(abs), ".blueprint-init-")
 	if err != nil {
