@@ -99,6 +99,9 @@ func write(opts Options, post func(dir string) error, build func(awscdk.App) err
 		return err
 	}
 	app.Synth(nil)
+	if err := CheckLimits(out); err != nil {
+		return err
+	}
 	if post != nil {
 		if err := post(out); err != nil {
 			return err
