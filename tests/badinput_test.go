@@ -98,6 +98,10 @@ func TestBadInputs(t *testing.T) {
 			"config.yaml:7:59: groups[0].jobs[0].config.topic_name: topic \"Alert\" is not a topic of this config (did you mean \"Alerts\"?)\n1 error, 0 warnings"},
 		{"a malformed scheduler payload", map[string]string{"config.yaml": "name: p\nproperties:\n  schedulers:\n    - cron: rate(1 day)\n      payload: \"{'a' 1}\"\n"}, "",
 			"config.yaml:5:16: properties.schedulers[0].payload: payload \"{'a' 1}\" is neither JSON nor a Python dict literal: at character 6: expected \":\" after key \"a\"\n1 error, 0 warnings"},
+		{"a pipeline name too long for a state machine", map[string]string{"config.yaml": "name: nightly-sales-and-inventory-forecast-for-every-store-region-and-product-family-weekly\ngroups:\n  - name: G\n    jobs:\n      - {name: N, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: m}}\n"}, "dev",
+			"config.yaml:1:7: name: the state machine would be named \"nightly-sales-and-inventory-forecast-for-every-store-region-and-product-family-weekly\", 85 characters; Step Functions accepts at most 80 (a shorter name, or PIPELINE_NAME)\n1 error, 0 warnings"},
+		{"a model package group name too long", map[string]string{"config.yaml": "name: forecasting\naws_resources:\n  - {name: store-demand-forecast-models-by-region-and-family, type: sagemaker_model_package_group}\n"}, "prod",
+			"config.yaml:3:12: aws_resources[0].name: the model package group would be named \"store-demand-forecast-models-by-region-and-family-forecasting-prod\", 66 characters; AWS accepts at most 63 (shorten the name; the pipeline's name and the stage are part of it)\n1 error, 0 warnings"},
 	}
 	require.GreaterOrEqual(t, len(tests), 25)
 	for _, tt := range tests {

@@ -47,6 +47,15 @@ func (c *CheckContext) Errorf(rel, format string, args ...any) *diag.Diagnostic 
 	return c.decoder().Errorf(c.decoder().Node(p), p, format, args...)
 }
 
+// CheckNameLength reports the AWS name an item gets (its name, the
+// pipeline's and the stage) when it is longer than the service accepts.
+func (c *CheckContext) CheckNameLength(what, physical string, max int) {
+	if len(physical) > max {
+		c.Errorf("name", "the %s would be named %q, %d characters; AWS accepts at most %d", what, physical, len(physical), max).Hint =
+			"shorten the name; the pipeline's name and the stage are part of it"
+	}
+}
+
 // Warnf reports a warning at the item's key rel.
 func (c *CheckContext) Warnf(rel, format string, args ...any) {
 	p := c.path(rel)

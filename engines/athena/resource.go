@@ -33,6 +33,7 @@ func (Workgroup) Describe() string {
 // Check requires a key for KMS encryption and a bucket in the location.
 func (Workgroup) Check(spec any, c *engine.CheckContext) {
 	cfg := &spec.(*WorkgroupSpec).Config
+	c.CheckNameLength("workgroup", engine.PhysicalName(c.Stack, c.Item.Name), 128)
 	if strings.HasSuffix(cfg.Encryption, "KMS") && cfg.KMSKey == "" {
 		c.Errorf("config.kms_key", "is required with encryption %s", cfg.Encryption)
 	}

@@ -39,6 +39,7 @@ func (Engine) Describe() string {
 // Check requires both capacities or neither.
 func (Engine) Check(spec any, c *engine.CheckContext) {
 	s := spec.(*Spec)
+	c.CheckNameLength("table", engine.PhysicalName(c.Stack, s.Name), 255)
 	r, w := s.Config.ReadCapacity, s.Config.WriteCapacity
 	if (r == 0) != (w == 0) {
 		c.Errorf("config", "give both read_capacity and write_capacity for a provisioned table, or neither for on-demand billing")

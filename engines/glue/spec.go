@@ -164,6 +164,7 @@ var secretID = regexp.MustCompile(`^(arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12
 // Check requires parameter names, not values.
 func (Connection) Check(spec any, c *engine.CheckContext) {
 	cfg := &spec.(*ConnectionSpec).Config
+	c.CheckNameLength("connection", ConnectionName(c.Stack, c.Item.Name), 255)
 	fields := []struct{ key, value string }{{"jdbc_url", cfg.JdbcURL}, {"username", cfg.Username}, {"password", cfg.Password}}
 	for _, f := range fields {
 		if f.value != "" && !ssmName.MatchString(f.value) {

@@ -482,6 +482,11 @@ type PackageGroupSpec struct {
 	} `yaml:"config"`
 }
 
+// Check keeps the group's name within SageMaker's limit.
+func (PackageGroup) Check(_ any, c *engine.CheckContext) {
+	c.CheckNameLength("model package group", engine.PhysicalName(c.Stack, c.Item.Name), 63)
+}
+
 func (PackageGroup) Type() string       { return PackageGroupType }
 func (PackageGroup) Kinds() engine.Kind { return engine.Resource }
 func (PackageGroup) NewSpec() any       { return &PackageGroupSpec{} }

@@ -58,6 +58,11 @@ func (Publish) Kinds() engine.Kind { return engine.Step }
 func (Publish) NewSpec() any       { return &PublishSpec{} }
 func (Publish) Describe() string   { return "publishes a message to an SNS topic" }
 
+// Check keeps the topic's name within SNS's limit.
+func (Topic) Check(_ any, c *engine.CheckContext) {
+	c.CheckNameLength("topic", engine.PhysicalName(c.Stack, c.Item.Name), 256)
+}
+
 // topicOf finds the topic resource a topic_name means, if any.
 func topicOf(idx *engine.Index, st *config.Stack, name string) *config.Item {
 	for _, it := range idx.Resources {
