@@ -41,7 +41,7 @@ without waiting. No AWS call, no node.`,
 			}
 			machines := sfntest.Machines(stacks)
 			all := map[string][]sfntest.CaseResult{}
-			passed, failed := 0, 0
+			passed, failed, skipped := 0, 0, 0
 			for _, f := range files {
 				rel, _ := filepath.Rel(c.dir, f)
 				suite, err := sfntest.Load(f)
@@ -50,12 +50,28 @@ without waiting. No AWS call, no node.`,
 					failed++
 					continue
 				}
+				if c.config != "" {
+					// Only the selected stack's cases.
+					for m, cases := range suite.StateMachines {
+						if machines[m] == nil {
+							skipped += len(cases.TestCases)
+							delete(suite.StateMachines, m)
+						}
+					}
+				}
 				results := suite.Run(machines)
+				if len(results) == 0 {
+					continue
+				}
 				all[rel] = results
 				p, fl := sfntest.Report(a.Stdout, rel, results)
 				passed, failed = passed+p, failed+fl
 			}
-			fmt.Fprintf(a.Stdout, "%d passed, %d failed\n", passed, failed)
+			fmt.Fprintf(a.Stdout, "%d passed, %d failed", passed, failed)
+			if skipped > 0 {
+				fmt.Fprintf(a.Stdout, ", %d of other stacks skipped (--config %s)", skipped, c.config)
+			}
+			fmt.Fprintln(a.Stdout)
 			if junit != "" {
 				if err := os.MkdirAll(filepath.Dir(junit), 0o755); err != nil {
 					return err

@@ -146,3 +146,26 @@ tests/sfn/b.json
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "blueprint: no test cases in "+filepath.Join(empty, "tests", "sfn", "*.json")+"\n", errOut)
 }
+
+// TestBlueprintTestCoversEveryStack: each stack's machine is addressed by
+// its name (a configs/ stack's is <pipeline>-<config>); --config runs only
+// the cases of the stack it selects.
+func TestBlueprintTestCoversEveryStack(t *testing.T) {
+	publish := "groups:\n  - name: G\n    jobs:\n      - {name: Hello, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: hi}}\n"
+	dir := writeRepo(t, map[string]string{
+		"config.yaml":        "name: main\n" + publish,
+		"configs/extra.yaml": "name: extra\n" + publish,
+		"tests/sfn/cases.json": `{"StateMachines": {"main": {"TestCases": {"Main": {"Hello": "Ok"}}}, "main-extra": {"TestCases": {"Extra": {"Hello": "Ok"}}}},
+ "MockedResponses": {"Ok": {"0": {"Return": {"MessageId": "1"}}}}}`,
+	})
+	code, out, errOut := runTest(t, "--dir", dir, "--stage", "dev")
+	require.Equal(t, 0, code, out+errOut)
+	assert.Contains(t, out, "  PASS main / Main\n")
+	assert.Contains(t, out, "  PASS main-extra / Extra\n")
+	assert.Contains(t, out, "2 passed, 0 failed\n")
+
+	code, out, errOut = runTest(t, "--dir", dir, "--stage", "dev", "--config", "configs/extra.yaml")
+	require.Equal(t, 0, code, out+errOut)
+	assert.NotContains(t, out, "main / Main")
+	assert.Contains(t, out, "1 passed, 0 failed, 1 of other stacks skipped (--config configs/extra.yaml)\n")
+}
