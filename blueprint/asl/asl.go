@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // State types.
@@ -249,7 +250,13 @@ func Parse(b []byte) (*StateMachine, error) {
 	var sm StateMachine
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
+	// A field this model lacks would be dropped and the definition run
+	// with other semantics than the service's: refuse it instead.
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(&sm); err != nil {
+		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return nil, fmt.Errorf("field %s is not supported (JSONPath definitions without variables, JSONata or Distributed Map are)", f)
+		}
 		return nil, err
 	}
 	return &sm, nil
@@ -278,11 +285,19 @@ func (sm *StateMachine) Walk(fn func(name string, s *State)) {
 	}
 }
 
+// strict decodes b into v refusing fields v lacks (a custom UnmarshalJSON
+// does not inherit the outer decoder's settings).
+func strict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
 // UnmarshalJSON keeps "ResultPath": null, which encoding/json would turn
 // into a nil pointer (indistinguishable from an absent ResultPath).
 func (s *State) UnmarshalJSON(b []byte) error {
 	type plain State
-	if err := json.Unmarshal(b, (*plain)(s)); err != nil {
+	if err := strict(b, (*plain)(s)); err != nil {
 		return err
 	}
 	if s.ResultPath == nil && nullResultPath(b) {
@@ -294,7 +309,7 @@ func (s *State) UnmarshalJSON(b []byte) error {
 // UnmarshalJSON keeps a catcher's "ResultPath": null, as State does.
 func (c *Catcher) UnmarshalJSON(b []byte) error {
 	type plain Catcher
-	if err := json.Unmarshal(b, (*plain)(c)); err != nil {
+	if err := strict(b, (*plain)(c)); err != nil {
 		return err
 	}
 	if c.ResultPath == nil && nullResultPath(b) {
