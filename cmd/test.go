@@ -44,7 +44,7 @@ without waiting. No AWS call, no node.`,
 			passed, failed, skipped := 0, 0, 0
 			for _, f := range files {
 				rel, _ := filepath.Rel(c.dir, f)
-				suite, err := sfntest.Load(f)
+				suite, err := sfntest.Render(f, sfntest.Context(stacks), a.LookupEnv)
 				if err != nil {
 					fmt.Fprintf(a.Stderr, "%v\n", err)
 					failed++

@@ -34,11 +34,12 @@ func TestPipelineCasesEndTheSameInMoto(t *testing.T) {
 	// read: corpus case IntrinsicFormatEscapedQuote) and batch (a failed
 	// job throws States.TaskFailed, which moto will not take as a mock).
 	for _, dir := range []string{root, "../examples/starter", "../examples/container-lambda"} {
-		machines := sfntest.Machines(testkit.Plan(t, dir, testkit.Options{Stage: "dev"}))
+		stacks := testkit.Plan(t, dir, testkit.Options{Stage: "dev"})
+		machines := sfntest.Machines(stacks)
 		files := sfntest.Files(dir)
 		require.NotEmpty(t, files, dir)
 		for _, f := range files {
-			suite, err := sfntest.Load(f)
+			suite, err := sfntest.Render(f, sfntest.Context(stacks), nil)
 			require.NoError(t, err)
 			results := suite.Run(machines)
 			for i, c := range suite.Cases() {

@@ -52,9 +52,12 @@ func Registry(extra ...engine.Engine) *engine.Registry {
 }
 
 func (o Options) load(dir string) ([]*plan.Stack, diag.List) {
+	return plan.Load(config.LoadOptions{RepoDir: dir, Stage: o.Stage, Vars: o.Vars, LookupEnv: o.lookupEnv()}, Registry(o.Engines...))
+}
+
+func (o Options) lookupEnv() func(string) (string, bool) {
 	env := o.Env
-	return plan.Load(config.LoadOptions{RepoDir: dir, Stage: o.Stage, Vars: o.Vars,
-		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}, Registry(o.Engines...))
+	return func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 }
 
 // Validate fails the test with every diagnostic when the pipeline at dir
@@ -148,7 +151,7 @@ func StateMachineCases(t *testing.T, dir string, o Options) {
 	}
 	machines := sfntest.Machines(stacks)
 	for _, f := range files {
-		suite, err := sfntest.Load(f)
+		suite, err := sfntest.Render(f, sfntest.Context(stacks), o.lookupEnv())
 		if err != nil {
 			t.Errorf("%v", err)
 			continue

@@ -3,9 +3,13 @@
 // A file holds StateMachines.<machine>.TestCases.<case>.<state> = <mocked
 // response name>, and MockedResponses.<name>.<"0"|"1-2">.Return|Throw, as
 // Step Functions Local reads them; the keys number the attempts of each run
-// of the state ($$.State.RetryCount) from 0, without gaps. blueprint adds Expectations.<machine>.<case>: the case's Input
-// and what must hold: Status (SUCCEEDED or FAILED), Error, Output (a
-// subset of the output), Visited and NotVisited (state names).
+// of the state ($$.State.RetryCount) from 0, without gaps. blueprint adds
+// Expectations.<machine>.<case>: the case's Input and what must hold: Status (SUCCEEDED or FAILED), Error, Output (a
+// subset of the output), Visited and NotVisited (state names), and
+// TaskInputs (state name → a subset of what the task last received).
+//
+// A file is a template like the config: Render fills {{ stage }} and the
+// variables first, so one file serves every stage.
 //
 //	{"StateMachines": {"p": {"TestCases": {"Happy": {"Load": "Loaded"}}}},
 //	 "MockedResponses": {"Loaded": {"0": {"Return": {"rows": 3}}}},

@@ -16,8 +16,10 @@ import (
 	"strings"
 
 	"github.com/blueprint-dev/blueprint/blueprint/asl"
+	"github.com/blueprint-dev/blueprint/blueprint/config"
 	"github.com/blueprint-dev/blueprint/blueprint/executor"
 	"github.com/blueprint-dev/blueprint/blueprint/plan"
+	"github.com/blueprint-dev/blueprint/blueprint/render"
 )
 
 // Suite is one test file.
@@ -44,6 +46,10 @@ type Expectation struct {
 	Output     any      `json:"Output"`
 	Visited    []string `json:"Visited"`
 	NotVisited []string `json:"NotVisited"`
+	// TaskInputs maps task states to what their last call must have
+	// received (a subset of the Parameters after paths and intrinsic
+	// functions): the SQL a query ran, the payload a function got.
+	TaskInputs map[string]any `json:"TaskInputs"`
 }
 
 // Load reads and checks a test file; errors name the file and what is
@@ -52,6 +58,36 @@ func Load(path string) (*Suite, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
+	}
+	return parse(path, raw, nil)
+}
+
+// Render reads a test file as a template, as the config is read: the
+// stage and the variables of st ({{ stage }}, {{ database }}, …) fill it
+// first, so one file serves every stage.
+func Render(path string, st *config.Stack, lookupEnv func(string) (string, bool)) (*Suite, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	res, diags := render.Render(path, raw, st.Context, st.RepoDir, lookupEnv)
+	if diags.HasErrors() {
+		var b strings.Builder
+		diags.Print(&b)
+		return nil, errors.New(strings.TrimSpace(b.String()))
+	}
+	return parse(path, res.Text, res.LineMap)
+}
+
+// parse reads a test file's JSON; lineMap, when set, maps its lines back
+// to the template's.
+func parse(path string, raw []byte, lineMap []int) (*Suite, error) {
+	lineCol := func(raw []byte, off int64) (int, int) {
+		l, c := lineCol(raw, off)
+		if l-1 < len(lineMap) {
+			l = lineMap[l-1]
+		}
+		return l, c
 	}
 	s := &Suite{Path: path}
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -272,13 +308,19 @@ func runCase(machines map[string]*asl.StateMachine, c Case) CaseResult {
 		}
 	}
 	exp := &c.Expect
-	for _, st := range append(append([]string(nil), exp.Visited...), exp.NotVisited...) {
+	for _, st := range append(append(keys(exp.TaskInputs), exp.Visited...), exp.NotVisited...) {
 		if !states[st] {
 			return fail("the expectations name state %q, which the state machine does not have", st)
 		}
 	}
 	var unmocked []string
-	r, err := executor.Run(sm, c.Input, executor.Options{Tasks: c.Mocks.Tasks(&unmocked), Name: c.Name})
+	mocked := c.Mocks.Tasks(&unmocked)
+	received := map[string]any{}
+	tasks := executor.TaskFunc(func(tc executor.TaskContext) (any, *executor.Error) {
+		received[tc.State] = tc.Input
+		return mocked.Invoke(tc)
+	})
+	r, err := executor.Run(sm, c.Input, executor.Options{Tasks: tasks, Name: c.Name})
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -317,6 +359,16 @@ func runCase(machines map[string]*asl.StateMachine, c Case) CaseResult {
 	if exp.Output != nil {
 		if diff := subset(normalize(exp.Output), r.Output, "$"); diff != "" {
 			res.Problems = append(res.Problems, "output: "+diff)
+		}
+	}
+	for _, st := range keys(exp.TaskInputs) {
+		got, ok := received[st]
+		if !ok {
+			res.Problems = append(res.Problems, fmt.Sprintf("task %q was never called", st))
+			continue
+		}
+		if diff := subset(normalize(exp.TaskInputs[st]), normalize(got), "$"); diff != "" {
+			res.Problems = append(res.Problems, fmt.Sprintf("input of %q: %s", st, diff))
 		}
 	}
 	res.Passed = len(res.Problems) == 0
@@ -510,6 +562,20 @@ func Files(dir string) []string {
 	files, _ := filepath.Glob(filepath.Join(dir, "tests", "sfn", "*.json"))
 	sort.Strings(files)
 	return files
+}
+
+// Context returns the stack whose template context renders test files:
+// config.yaml's, else the first.
+func Context(stacks []*plan.Stack) *config.Stack {
+	for _, s := range stacks {
+		if s.Config.Main {
+			return s.Config
+		}
+	}
+	if len(stacks) > 0 {
+		return stacks[0].Config
+	}
+	return nil
 }
 
 // Machines maps the planned state machines of the stacks by name, the key

@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/blueprint-dev/blueprint/blueprint/asl"
+	"github.com/blueprint-dev/blueprint/blueprint/config"
+	"github.com/blueprint-dev/blueprint/blueprint/render"
 	"github.com/blueprint-dev/blueprint/blueprint/sfntest"
 )
 
@@ -218,4 +220,44 @@ func FuzzSuite(f *testing.F) {
 		var out bytes.Buffer
 		sfntest.Report(&out, p, s.Run(machines))
 	})
+}
+
+func TestTestFilesAreTemplatesOfTheStage(t *testing.T) {
+	st := &config.Stack{Context: render.Context{"stage": "prod", "rows": 500}, RepoDir: t.TempDir()}
+	p := write(t, `{
+  "StateMachines": {"p": {"TestCases": {"c": {"Load": "Rows"}}}},
+  "MockedResponses": {"Rows": {"0": {"Return": {"rows": {{ rows }}, "stage": "{{ stage }}"}}}},
+  "Expectations": {"p": {"c": {"Input": {"stage": "{{ stage }}"},
+{% if stage == "prod" %}
+    "Visited": ["Big"],
+{% endif %}
+    "TaskInputs": {"Load": {"stage": "{{ stage }}"}}}}}
+}`)
+	s, err := sfntest.Render(p, st, nil)
+	require.NoError(t, err)
+	r := s.Run(machines(t))[0]
+	assert.True(t, r.Passed, "%v", r.Problems)
+	assert.Equal(t, []string{"Load", "Route", "Big"}, r.Path)
+
+	p = write(t, "{\n{% if stage == \"prod\" %}\n\n{% endif %}\n  \"StateMachines\": {,\n}")
+	_, err = sfntest.Render(p, st, nil)
+	assert.EqualError(t, err, p+":5:21: not valid JSON: invalid character ',' looking for beginning of object key string", "the line is the template's")
+
+	p = write(t, `{"StateMachines": {"p": {"TestCases": {"c": {"Load": "{{ respons }}"}}}}}`)
+	_, err = sfntest.Render(p, st, nil)
+	assert.EqualError(t, err, p+":1:58: undefined variable \"respons\" (set it in variables.yaml or with --var respons=…)\n1 error, 0 warnings")
+}
+
+func TestTaskInputsAreWhatTheTasksReceived(t *testing.T) {
+	s, err := sfntest.Load(write(t, `{
+  "StateMachines": {"p": {"TestCases": {"Good": {"Load": "Few"}, "Bad": {"Load": "Few"}}}},
+  "MockedResponses": {"Few": {"0": {"Return": {"rows": 5}}}},
+  "Expectations": {"p": {
+    "Good": {"Input": {"day": "2026-11-24", "x": 1}, "TaskInputs": {"Load": {"day": "2026-11-24"}}},
+    "Bad": {"Input": {"day": "2026-11-23"}, "TaskInputs": {"Load": {"day": "2026-11-24"}, "Alert": {"Message": "m"}}}}}
+}`))
+	require.NoError(t, err)
+	results := s.Run(machines(t))
+	assert.Equal(t, []string{`task "Alert" was never called`, `input of "Load": $.day is "2026-11-23", expected "2026-11-24"`}, results[0].Problems)
+	assert.True(t, results[1].Passed, "%v", results[1].Problems)
 }
