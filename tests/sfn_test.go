@@ -92,9 +92,11 @@ func TestEveryExampleHasCasesThatPass(t *testing.T) {
 	assert.Contains(t, out, "→ Check → LateData → LateData: end\n")
 	code, out, _ = runTest(t, "--dir", filepath.Join("..", "examples", "sagemaker"), "--stage", "dev")
 	require.Equal(t, 0, code)
-	for _, end := range []string{"IrisEndpoint: in service", "IrisEndpoint: failed", "IrisEndpoint: timed out"} {
+	for _, end := range []string{"IrisEndpoint: in service", "IrisEndpoint: failed"} {
 		assert.Contains(t, out, "→ IrisEndpoint: check → "+end)
 	}
+	assert.Contains(t, out, "→ (IrisEndpoint: wait → IrisEndpoint: status → IrisEndpoint: count → IrisEndpoint: check) ×30 → IrisEndpoint: timed out\n"+
+		"       waits: 30m0s in Wait states and retry intervals (not slept)\n")
 }
 
 func TestBlueprintTestReportsFailuresAndBadFiles(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/blueprint-dev/blueprint/blueprint/asl"
 	"github.com/blueprint-dev/blueprint/blueprint/config"
@@ -481,6 +482,36 @@ func Path(history []executor.Event) []string {
 	return out
 }
 
+// ShowPath joins a path with arrows, folding a run of three or more
+// rounds of a loop: "Start → (Wait → Check) ×30 → TimedOut".
+func ShowPath(path []string) string {
+	var out []string
+	for i := 0; i < len(path); {
+		best, bestLen := 1, 1
+		for l := 1; l <= 8 && i+2*l <= len(path); l++ {
+			n := 1
+			for i+(n+1)*l <= len(path) && slices.Equal(path[i:i+l], path[i+n*l:i+(n+1)*l]) {
+				n++
+			}
+			if n >= 3 && n*l > best*bestLen {
+				best, bestLen = n, l
+			}
+		}
+		if best == 1 {
+			out = append(out, path[i])
+			i++
+			continue
+		}
+		round := strings.Join(path[i:i+bestLen], " → ")
+		if bestLen > 1 {
+			round = "(" + round + ")"
+		}
+		out = append(out, fmt.Sprintf("%s ×%d", round, best))
+		i += best * bestLen
+	}
+	return strings.Join(out, " → ")
+}
+
 // Report writes a result per case with the path it took.
 func Report(w io.Writer, file string, results []CaseResult) (passed, failed int) {
 	fmt.Fprintln(w, file)
@@ -494,7 +525,11 @@ func Report(w io.Writer, file string, results []CaseResult) (passed, failed int)
 		}
 		fmt.Fprintf(w, "  %s %s / %s\n", mark, r.Machine, r.Case)
 		if len(r.Path) > 0 {
-			fmt.Fprintf(w, "       path: %s\n", strings.Join(r.Path, " → "))
+			fmt.Fprintf(w, "       path: %s\n", ShowPath(r.Path))
+		}
+		if r.Result != nil && r.Result.Waited > 0 {
+			d := time.Duration(r.Result.Waited * float64(time.Second)).Round(time.Second)
+			fmt.Fprintf(w, "       waits: %s in Wait states and retry intervals (not slept)\n", d)
 		}
 		for _, p := range r.Problems {
 			fmt.Fprintf(w, "       %s\n", p)
@@ -531,7 +566,7 @@ func WriteJUnit(w io.Writer, suites map[string][]CaseResult) error {
 		ts := testsuite{Name: file}
 		for _, r := range suites[file] {
 			tc := testcase{Name: r.Case, Classname: r.Machine}
-			path := "path: " + strings.Join(r.Path, " → ")
+			path := "path: " + ShowPath(r.Path)
 			if r.Passed {
 				tc.SystemOut = path
 			} else {

@@ -122,6 +122,7 @@ func TestCasesRunWithMockedResponses(t *testing.T) {
 	assert.Equal(t, `tests/sfn/cases.json
   PASS p / BigAfterARetry
        path: Load (retried once) → Route → Big
+       waits: 1s in Wait states and retry intervals (not slept)
   PASS p / Caught
        path: Load (caught ValueError) → Alert → Failed
   PASS p / Small
@@ -260,4 +261,18 @@ func TestTaskInputsAreWhatTheTasksReceived(t *testing.T) {
 	results := s.Run(machines(t))
 	assert.Equal(t, []string{`task "Alert" was never called`, `input of "Load": $.day is "2026-11-23", expected "2026-11-24"`}, results[0].Problems)
 	assert.True(t, results[1].Passed, "%v", results[1].Problems)
+}
+
+func TestShowPathFoldsLoops(t *testing.T) {
+	for _, tc := range []struct {
+		path []string
+		want string
+	}{
+		{[]string{"A", "B"}, "A → B"},
+		{[]string{"A", "W", "C", "W", "C", "D"}, "A → W → C → W → C → D"},
+		{[]string{"A", "W", "C", "W", "C", "W", "C", "D"}, "A → (W → C) ×3 → D"},
+		{[]string{"Poll", "Poll", "Poll", "Poll", "Done"}, "Poll ×4 → Done"},
+	} {
+		assert.Equal(t, tc.want, sfntest.ShowPath(tc.path))
+	}
 }
