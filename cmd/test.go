@@ -20,8 +20,9 @@ func (a *App) testCmd() *cobra.Command {
 		Long: `test runs the planned state machine of each stack on the test cases of tests/sfn/*.json,
 written in Step Functions Local's mock-config format (StateMachines.<name>.TestCases and
 MockedResponses) plus blueprint's Expectations (Input, Status, Error, Output, Visited,
-NotVisited). Tasks return their mocked responses; Retry and Catch run as the service runs them,
-without waiting. No AWS call, no node.`,
+NotVisited, TaskInputs). A case file is a template like the config ({{ stage }}, variables).
+Tasks return their mocked responses; Retry and Catch run as the service runs them, without
+waiting. Each case prints PASS or FAIL and the path it took. No AWS call, no node.`,
 		Example: `  blueprint test --stage dev
   blueprint test --junit tests/reports/sfn-junit.xml`,
 		Args: cobra.NoArgs,
