@@ -14,6 +14,7 @@ import (
 func (a *App) testCmd() *cobra.Command {
 	var c common
 	var junit string
+	var skeleton bool
 	cmd := &cobra.Command{
 		Use:   "test",
 		Short: "Run the state machine test cases of tests/sfn/*.json offline",
@@ -24,6 +25,7 @@ NotVisited, TaskInputs). A case file is a template like the config ({{ stage }},
 Tasks return their mocked responses; Retry and Catch run as the service runs them, without
 waiting. Each case prints PASS or FAIL and the path it took. No AWS call, no node.`,
 		Example: `  blueprint test --stage dev
+  blueprint test --skeleton > tests/sfn/cases.json
   blueprint test --junit tests/reports/sfn-junit.xml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -31,9 +33,21 @@ waiting. Each case prints PASS or FAIL and the path it took. No AWS call, no nod
 			if err != nil {
 				return err
 			}
+			if skeleton {
+				stacks, diags := plan.Load(opts, a.Registry)
+				if err := a.report(&c, diags); err != nil {
+					return err
+				}
+				b, err := sfntest.Skeleton(sfntest.Machines(stacks))
+				if err != nil {
+					return err
+				}
+				_, err = a.Stdout.Write(b)
+				return err
+			}
 			files := sfntest.Files(c.dir)
 			if len(files) == 0 {
-				fmt.Fprintf(a.Stderr, "blueprint: no test cases in %s\n", filepath.Join(c.dir, "tests", "sfn", "*.json"))
+				fmt.Fprintf(a.Stderr, "blueprint: no test cases in %s (blueprint test --skeleton > tests/sfn/cases.json starts one)\n", filepath.Join(c.dir, "tests", "sfn", "*.json"))
 				return exitError{ExitInvalid}
 			}
 			stacks, diags := plan.Load(opts, a.Registry)
@@ -94,5 +108,6 @@ waiting. Each case prints PASS or FAIL and the path it took. No AWS call, no nod
 	}
 	c.register(cmd)
 	cmd.Flags().StringVar(&junit, "junit", "", "also write the results as JUnit XML to `FILE`")
+	cmd.Flags().BoolVar(&skeleton, "skeleton", false, "print a test file to start from: every task mocked with a typical success")
 	return cmd
 }

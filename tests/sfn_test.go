@@ -146,7 +146,7 @@ tests/sfn/b.json
 	require.NoError(t, os.WriteFile(filepath.Join(empty, "config.yaml"), []byte("name: e\ngroups: []\n"), 0o644))
 	code, _, errOut = runTest(t, "--dir", empty)
 	assert.Equal(t, 1, code)
-	assert.Equal(t, "blueprint: no test cases in "+filepath.Join(empty, "tests", "sfn", "*.json")+"\n", errOut)
+	assert.Equal(t, "blueprint: no test cases in "+filepath.Join(empty, "tests", "sfn", "*.json")+" (blueprint test --skeleton > tests/sfn/cases.json starts one)\n", errOut)
 }
 
 // TestBlueprintTestCoversEveryStack: each stack's machine is addressed by
@@ -170,4 +170,33 @@ func TestBlueprintTestCoversEveryStack(t *testing.T) {
 	require.Equal(t, 0, code, out+errOut)
 	assert.NotContains(t, out, "main / Main")
 	assert.Contains(t, out, "1 passed, 0 failed, 1 of other stacks skipped (--config configs/extra.yaml)\n")
+}
+
+// TestASkeletonIsAStart: blueprint test --skeleton prints a file that,
+// saved as tests/sfn/cases.json, runs green where mocked successes and
+// placeholder inputs suffice (the examples) and otherwise names what is
+// missing.
+func TestASkeletonIsAStart(t *testing.T) {
+	for _, ex := range []string{"starter", "batch", "container-lambda", "glue-athena", "sagemaker"} {
+		t.Run(ex, func(t *testing.T) {
+			src := filepath.Join("..", "examples", ex)
+			code, skeleton, errOut := runTest(t, "--dir", src, "--stage", "dev", "--skeleton")
+			require.Equal(t, 0, code, errOut)
+			files := map[string]string{"tests/sfn/cases.json": skeleton}
+			for _, f := range []string{"config.yaml", "variables.yaml"} {
+				b, err := os.ReadFile(filepath.Join(src, f))
+				require.NoError(t, err)
+				files[f] = string(b)
+			}
+			dir := writeRepo(t, files)
+			require.NoError(t, os.CopyFS(filepath.Join(dir, "customcode"), os.DirFS(filepath.Join(src, "customcode"))))
+			code, out, errOut := runTest(t, "--dir", dir, "--stage", "dev")
+			require.Equal(t, 0, code, out+errOut)
+			assert.Contains(t, out, "1 passed, 0 failed\n")
+		})
+	}
+	code, out, errOut := runTest(t, "--dir", writeRepo(t, map[string]string{"config.yaml": "name: e\n"}), "--stage", "dev")
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, "(blueprint test --skeleton > tests/sfn/cases.json starts one)\n")
 }

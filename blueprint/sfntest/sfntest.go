@@ -42,15 +42,15 @@ type Response struct {
 // Expectation is what must hold after a case runs.
 type Expectation struct {
 	Input      any      `json:"Input"`
-	Status     string   `json:"Status"`
-	Error      string   `json:"Error"`
-	Output     any      `json:"Output"`
-	Visited    []string `json:"Visited"`
-	NotVisited []string `json:"NotVisited"`
+	Status     string   `json:"Status,omitempty"`
+	Error      string   `json:"Error,omitempty"`
+	Output     any      `json:"Output,omitempty"`
+	Visited    []string `json:"Visited,omitempty"`
+	NotVisited []string `json:"NotVisited,omitempty"`
 	// TaskInputs maps task states to what their last call must have
 	// received (a subset of the Parameters after paths and intrinsic
 	// functions): the SQL a query ran, the payload a function got.
-	TaskInputs map[string]any `json:"TaskInputs"`
+	TaskInputs map[string]any `json:"TaskInputs,omitempty"`
 }
 
 // Load reads and checks a test file; errors name the file and what is

@@ -276,3 +276,52 @@ func TestShowPathFoldsLoops(t *testing.T) {
 		assert.Equal(t, tc.want, sfntest.ShowPath(tc.path))
 	}
 }
+
+func TestSkeletonMocksEveryTaskWithATypicalSuccess(t *testing.T) {
+	got, err := sfntest.Skeleton(machines(t))
+	require.NoError(t, err)
+	assert.Equal(t, `{
+  "StateMachines": {
+    "p": {
+      "TestCases": {
+        "HappyPath": {
+          "Alert": "Published",
+          "Load": "LambdaReturns"
+        }
+      }
+    }
+  },
+  "MockedResponses": {
+    "LambdaReturns": {
+      "0": {
+        "Return": {
+          "Payload": {},
+          "StatusCode": 200
+        }
+      }
+    },
+    "Published": {
+      "0": {
+        "Return": {
+          "MessageId": "00000000-0000-4000-8000-000000000000"
+        }
+      }
+    }
+  },
+  "Expectations": {
+    "p": {
+      "HappyPath": {
+        "Input": {},
+        "Status": "SUCCEEDED"
+      }
+    }
+  }
+}
+`, string(got))
+	// It loads, and its case runs (here into the Choice, which needs rows).
+	p := write(t, string(got))
+	s, err := sfntest.Load(p)
+	require.NoError(t, err)
+	r := s.Run(machines(t))[0]
+	assert.Equal(t, []string{`status FAILED, expected SUCCEEDED (States.Runtime: state "Route": Variable "$.loaded.rows" matches nothing in the input)`}, r.Problems)
+}
