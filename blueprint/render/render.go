@@ -63,7 +63,7 @@ func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 	if lookupEnv == nil {
 		lookupEnv = os.LookupEnv
 	}
-	text := string(src)
+	text := jinjaRaw(string(src))
 	for _, u := range undefined(text, func(name string) bool { _, ok := ctx[name]; return ok || isHelper(name) }) {
 		d := diag.Diagnostic{File: file, Line: u.line, Col: u.col, Message: fmt.Sprintf("undefined variable %q", u.name)}
 		if s := diag.Suggest(u.name, keys(ctx)); s != "" {
@@ -319,4 +319,36 @@ func envOf(key string) string {
 		}
 	}
 	return ""
+}
+
+// rawTag matches Jinja's {% raw %} and {% endraw %}, which data.all
+// configs (rendered with Jinja2) may hold; pongo2 calls them verbatim.
+var rawTag = regexp.MustCompile(`\{%(-?)\s*(end)?raw\s*(-?)%\}`)
+
+// jinjaRaw spells Jinja's raw blocks as pongo2's verbatim blocks, doing
+// the whitespace control of {%- raw -%} itself (pongo2's verbatim has none).
+func jinjaRaw(text string) string {
+	if !strings.Contains(text, "raw") {
+		return text
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range rawTag.FindAllStringSubmatchIndex(text, -1) {
+		before := text[last:m[0]]
+		if m[3] > m[2] { // {%-
+			before = strings.TrimRight(before, " \t\r\n")
+		}
+		b.WriteString(before)
+		if m[5] > m[4] {
+			b.WriteString("{% endverbatim %}")
+		} else {
+			b.WriteString("{% verbatim %}")
+		}
+		last = m[1]
+		if m[7] > m[6] { // -%}
+			last += len(text[last:]) - len(strings.TrimLeft(text[last:], " \t\r\n"))
+		}
+	}
+	b.WriteString(text[last:])
+	return b.String()
 }

@@ -72,6 +72,8 @@ func TestRender(t *testing.T) {
 			[]string{`config.yaml:1:7: template: Tag 'frobnicate' not found (or beginning tag not provided)`}},
 		{"a literal block tag is written with templatetag", "e: \"{% templatetag openblock %} $states.input {% templatetag closeblock %}\"\n", "e: \"{% $states.input %}\"\n", nil},
 		{"a literal block tag inside verbatim", "e: \"{% verbatim %}{% $states.input %}{% endverbatim %}\"\n", "e: \"{% $states.input %}\"\n", nil},
+		{"Jinja's raw block, as data.all configs write it", "e: \"{% raw %}{{ x }} {% $states.input %}{% endraw %}\"\n", "e: \"{{ x }} {% $states.input %}\"\n", nil},
+		{"raw with whitespace control", "e: \"a  {%- raw -%}  {{ x }}  {%- endraw %} b\"\n", "e: \"a{{ x }} b\"\n", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
