@@ -31,11 +31,14 @@ var setup sync.Once
 func configure() {
 	setup.Do(func() {
 		pongo2.SetAutoescape(false)
-		for _, name := range []string{"yaml", "tojson"} {
+		filters := map[string]pongo2.FilterFunction{"yaml": yamlFilter, "tojson": yamlFilter,
+			// Jinja's names for what pongo2 has, or lacks.
+			"int": intFilter, "trim": trimFilter, "string": stringFilter}
+		for name, f := range filters {
 			if pongo2.FilterExists(name) {
-				_ = pongo2.ReplaceFilter(name, yamlFilter)
+				_ = pongo2.ReplaceFilter(name, f)
 			} else {
-				_ = pongo2.RegisterFilter(name, yamlFilter)
+				_ = pongo2.RegisterFilter(name, f)
 			}
 		}
 	})
@@ -63,7 +66,7 @@ func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 	if lookupEnv == nil {
 		lookupEnv = os.LookupEnv
 	}
-	text := jinjaRaw(string(src))
+	text := jinja(string(src))
 	for _, u := range undefined(text, func(name string) bool { _, ok := ctx[name]; return ok || isHelper(name) }) {
 		d := diag.Diagnostic{File: file, Line: u.line, Col: u.col, Message: fmt.Sprintf("undefined variable %q", u.name)}
 		if s := diag.Suggest(u.name, keys(ctx)); s != "" {
@@ -352,3 +355,89 @@ func jinjaRaw(text string) string {
 	b.WriteString(text[last:])
 	return b.String()
 }
+
+func intFilter(in, _ *pongo2.Value) (*pongo2.Value, *pongo2.Error) {
+	return pongo2.AsValue(in.Integer()), nil
+}
+
+func trimFilter(in, _ *pongo2.Value) (*pongo2.Value, *pongo2.Error) {
+	return pongo2.AsValue(strings.TrimSpace(in.String())), nil
+}
+
+func stringFilter(in, _ *pongo2.Value) (*pongo2.Value, *pongo2.Error) {
+	return pongo2.AsValue(in.String()), nil
+}
+
+// jinja reads the Jinja idioms of configs written for the Python tool
+// (rendered with Jinja2) in pongo2's spelling: raw blocks, a filter
+// called with one argument (default('x') is default:'x'), and loop.index
+// and its kin (forloop.Counter). Text in verbatim and comment blocks is
+// left as it is.
+func jinja(text string) string {
+	text = jinjaRaw(text)
+	if !strings.Contains(text, "(") && !strings.Contains(text, "loop.") {
+		return text
+	}
+	var b strings.Builder
+	quiet := "" // the end tag of the verbatim or comment block we are in
+	for len(text) > 0 {
+		i := strings.Index(text, "{")
+		if i < 0 || i+1 >= len(text) {
+			b.WriteString(text)
+			break
+		}
+		b.WriteString(text[:i])
+		text = text[i:]
+		var end string
+		switch text[1] {
+		case '{':
+			end = "}}"
+		case '%':
+			end = "%}"
+		default:
+			b.WriteString(text[:1])
+			text = text[1:]
+			continue
+		}
+		j := strings.Index(text, end)
+		if j < 0 {
+			b.WriteString(text)
+			break
+		}
+		tag := text[:j+2]
+		text = text[j+2:]
+		if quiet != "" {
+			if blockName(tag) == quiet {
+				quiet = ""
+			}
+			b.WriteString(tag)
+			continue
+		}
+		if name := blockName(tag); end == "%}" && (name == "verbatim" || name == "comment") {
+			quiet = "end" + name
+			b.WriteString(tag)
+			continue
+		}
+		tag = filterCall.ReplaceAllString(tag, "|$1:$2")
+		tag = loopVar.ReplaceAllStringFunc(tag, func(m string) string { return "forloop." + loopAttrs[strings.TrimPrefix(m, "loop.")] })
+		b.WriteString(tag)
+	}
+	return b.String()
+}
+
+// blockName is the tag name of a {% … %} tag.
+func blockName(tag string) string {
+	f := strings.Fields(strings.Trim(strings.TrimSuffix(strings.TrimPrefix(tag, "{%"), "%}"), "- "))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+// filterCall is a filter given one argument in parentheses: a string, a
+// number or a name.
+var filterCall = regexp.MustCompile(`\|\s*([A-Za-z_]\w*)\(\s*('[^']*'|"[^"]*"|-?[0-9.]+|[A-Za-z_][\w.]*)\s*\)`)
+
+var loopAttrs = map[string]string{"index": "Counter", "index0": "Counter0", "revindex": "Revcounter", "revindex0": "Revcounter0", "first": "First", "last": "Last"}
+
+var loopVar = regexp.MustCompile(`\bloop\.(index0|index|revindex0|revindex|first|last)\b`)

@@ -73,6 +73,10 @@ func TestRender(t *testing.T) {
 		{"a literal block tag is written with templatetag", "e: \"{% templatetag openblock %} $states.input {% templatetag closeblock %}\"\n", "e: \"{% $states.input %}\"\n", nil},
 		{"a literal block tag inside verbatim", "e: \"{% verbatim %}{% $states.input %}{% endverbatim %}\"\n", "e: \"{% $states.input %}\"\n", nil},
 		{"Jinja's raw block, as data.all configs write it", "e: \"{% raw %}{{ x }} {% $states.input %}{% endraw %}\"\n", "e: \"{{ x }} {% $states.input %}\"\n", nil},
+		{"Jinja's filter call with one argument", "o: {{ owner | default('data') }}\nn: {{ cfg.size|default(1) }}\n", "o: data\nn: 3\n", nil},
+		{"Jinja's loop variables", "l: {% for i in items %}{{ loop.index }}{{ i }}{% if not loop.last %},{% endif %}{% endfor %}\n", "l: 1a,2b\n", nil},
+		{"Jinja's filter names", "t: {{ ' x '|trim }}{{ '7'|int }}{{ 3|string }}\n", "t: x73\n", nil},
+		{"Jinja idioms inside raw are left alone", "r: \"{% raw %}{{ a | default('b') }} {{ loop.index }}{% endraw %}\"\n", "r: \"{{ a | default('b') }} {{ loop.index }}\"\n", nil},
 		{"raw with whitespace control", "e: \"a  {%- raw -%}  {{ x }}  {%- endraw %} b\"\n", "e: \"a{{ x }} b\"\n", nil},
 	}
 	for _, tt := range tests {
