@@ -102,6 +102,13 @@ func TestBadInputs(t *testing.T) {
 			"config.yaml:1:7: name: the state machine would be named \"nightly-sales-and-inventory-forecast-for-every-store-region-and-product-family-weekly\", 85 characters; Step Functions accepts at most 80 (a shorter name, or PIPELINE_NAME)\n1 error, 0 warnings"},
 		{"a model package group name too long", map[string]string{"config.yaml": "name: forecasting\naws_resources:\n  - {name: store-demand-forecast-models-by-region-and-family, type: sagemaker_model_package_group}\n"}, "prod",
 			"config.yaml:3:12: aws_resources[0].name: the model package group would be named \"store-demand-forecast-models-by-region-and-family-forecasting-prod\", 66 characters; AWS accepts at most 63 (shorten the name; the pipeline's name and the stage are part of it)\n1 error, 0 warnings"},
+		{"Jinja's is defined", map[string]string{"config.yaml": "name: p\n{% if owner is defined %}\ncomment: x\n{% endif %}\n"}, "",
+			"config.yaml:2:7: undefined variable \"owner\" (set it in variables.yaml or with --var owner=…)\n" +
+				"config.yaml:2:16: Jinja's \"is defined\" test does not exist in pongo2 (every variable must be defined; for an optional one write {{ x|default:'' }} or give it a value in variables.yaml)\n2 errors, 0 warnings"},
+		{"Jinja's ~", map[string]string{"config.yaml": "name: p\ncomment: \"{{ 'run-' ~ stage }}\"\n"}, "",
+			"config.yaml:2:21: template: '}}' expected (Jinja's ~ joins strings; in pongo2 write {{ a }}{{ b }})\n1 error, 0 warnings"},
+		{"a Jinja list literal", map[string]string{"config.yaml": "name: p\n{% if stage in ['dev', 'test'] %}\ncomment: x\n{% endif %}\n"}, "",
+			"config.yaml:2:16: template: Expected either a number, string, keyword or identifier. (near \"[\") (pongo2 has no list literals; compare one by one: {% if stage == 'dev' or stage == 'test' %})\n1 error, 0 warnings"},
 	}
 	require.GreaterOrEqual(t, len(tests), 25)
 	for _, tt := range tests {

@@ -76,6 +76,10 @@ func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 		} else {
 			d.Hint = "set it in variables.yaml or with --var " + u.name + "=…"
 		}
+		if u.name == "defined" && strings.Contains(line(text, u.line), " is ") {
+			d.Message = "Jinja's \"is defined\" test does not exist in pongo2"
+			d.Hint = "every variable must be defined; for an optional one write {{ x|default:'' }} or give it a value in variables.yaml"
+		}
 		diags.Add(d)
 	}
 	if diags.HasErrors() {
@@ -95,7 +99,7 @@ func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 	}()
 	tpl, err := pongo2.FromString(marked)
 	if err != nil {
-		return nil, append(diags, templateError(file, err, markLen))
+		return nil, append(diags, jinjaHint(templateError(file, err, markLen), text))
 	}
 	full := pongo2.Context{}
 	for k, v := range ctx {
@@ -116,7 +120,7 @@ func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 	}
 	out, err := tpl.Execute(full)
 	if err != nil {
-		return nil, append(diags, templateError(file, err, markLen))
+		return nil, append(diags, jinjaHint(templateError(file, err, markLen), text))
 	}
 	rendered, lineMap := unmark(out)
 	return &Result{Text: []byte(rendered), LineMap: lineMap}, diags
@@ -441,3 +445,31 @@ var filterCall = regexp.MustCompile(`\|\s*([A-Za-z_]\w*)\(\s*('[^']*'|"[^"]*"|-?
 var loopAttrs = map[string]string{"index": "Counter", "index0": "Counter0", "revindex": "Revcounter", "revindex0": "Revcounter0", "first": "First", "last": "Last"}
 
 var loopVar = regexp.MustCompile(`\bloop\.(index0|index|revindex0|revindex|first|last)\b`)
+
+// line returns line n (from 1) of text.
+func line(text string, n int) string {
+	lines := strings.Split(text, "\n")
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	return lines[n-1]
+}
+
+// jinjaHint explains a template error caused by Jinja syntax pongo2 lacks.
+func jinjaHint(d diag.Diagnostic, text string) diag.Diagnostic {
+	if d.Hint != "" {
+		return d
+	}
+	l := line(text, d.Line)
+	switch {
+	case strings.Contains(d.Message, "Filter 'replace' does not exist"), strings.Contains(d.Message, "Filter 'format' does not exist"):
+		d.Hint = "a Jinja filter pongo2 lacks; compute the value in variables.yaml"
+	case strings.Contains(l, "~"):
+		d.Hint = "Jinja's ~ joins strings; in pongo2 write {{ a }}{{ b }}"
+	case strings.Contains(d.Message, `(near "[")`):
+		d.Hint = "pongo2 has no list literals; compare one by one: {% if stage == 'dev' or stage == 'test' %}"
+	case strings.Contains(d.Message, `(near "(")`):
+		d.Hint = "a pongo2 filter takes one argument, after a colon: {{ x|default:'y' }}"
+	}
+	return d
+}
