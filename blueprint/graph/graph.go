@@ -3,6 +3,7 @@ package graph
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -127,9 +128,22 @@ func label(name string, s *asl.State) string {
 		if r.MaxAttempts != nil {
 			attempts = *r.MaxAttempts
 		}
-		parts = append(parts, fmt.Sprintf("retry %s ×%d", strings.Join(r.ErrorEquals, ", "), attempts))
+		parts = append(parts, fmt.Sprintf("retry %s ×%d", errorNames(r.ErrorEquals), attempts))
 	}
 	return strings.Join(parts, "\n")
+}
+
+// lambdaServiceErrors are the transient errors every Lambda task retries
+// (CDK's default retry of LambdaInvoke).
+var lambdaServiceErrors = []string{"Lambda.ClientExecutionTimeoutException", "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException"}
+
+// errorNames lists the errors a retrier covers, Lambda's transient
+// service errors as one item.
+func errorNames(names []string) string {
+	if len(names) == len(lambdaServiceErrors) && slices.Equal(slices.Sorted(slices.Values(names)), slices.Sorted(slices.Values(lambdaServiceErrors))) {
+		return "Lambda service errors"
+	}
+	return strings.Join(names, ", ")
 }
 
 // integration shortens a Task resource: "arn:aws:states:::glue:startJobRun.sync" → "glue:startJobRun.sync".
