@@ -1,7 +1,3 @@
-// Package moto runs ASL definitions in moto's Step Functions executor, the reference implementation blueprint's executor is compared with.
-//
-// moto (a Python library of AWS fakes) is preinstalled on the development
-// machines, not in CI; Available says whether it can be used here.
 package moto
 
 import (
@@ -38,7 +34,8 @@ type Result struct {
 	Cause  string `json:"cause,omitempty"`
 }
 
-// Available returns nil when python3 can import moto and boto3.
+// Available returns nil when python3 can import moto and boto3: moto (a
+// Python library of AWS fakes) is on the development machines, not in CI.
 func Available() error {
 	out, err := exec.Command("python3", "-c", "import moto, boto3; print(moto.__version__)").CombinedOutput()
 	if err != nil {
