@@ -14,7 +14,7 @@ import (
 func (a *App) testCmd() *cobra.Command {
 	var c common
 	var junit string
-	var skeleton bool
+	var skeleton, history bool
 	cmd := &cobra.Command{
 		Use:   "test",
 		Short: "Run the state machine test cases of tests/sfn/*.json offline",
@@ -80,6 +80,12 @@ waiting. Each case prints PASS or FAIL and the path it took. No AWS call, no nod
 				}
 				all[rel] = results
 				p, fl := sfntest.Report(a.Stdout, rel, results)
+				if history {
+					for _, r := range results {
+						fmt.Fprintf(a.Stdout, "  history of %s / %s:\n", r.Machine, r.Case)
+						sfntest.History(a.Stdout, r)
+					}
+				}
 				passed, failed = passed+p, failed+fl
 			}
 			fmt.Fprintf(a.Stdout, "%d passed, %d failed", passed, failed)
@@ -108,6 +114,7 @@ waiting. Each case prints PASS or FAIL and the path it took. No AWS call, no nod
 	}
 	c.register(cmd)
 	cmd.Flags().StringVar(&junit, "junit", "", "also write the results as JUnit XML to `FILE`")
+	cmd.Flags().BoolVar(&history, "history", false, "also print each case's execution history, an event a line")
 	cmd.Flags().BoolVar(&skeleton, "skeleton", false, "print a test file to start from: every task mocked with a typical success")
 	return cmd
 }

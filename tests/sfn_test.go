@@ -200,3 +200,18 @@ func TestASkeletonIsAStart(t *testing.T) {
 	assert.Empty(t, out)
 	assert.Contains(t, errOut, "(blueprint test --skeleton > tests/sfn/cases.json starts one)\n")
 }
+
+func TestBlueprintTestPrintsTheHistory(t *testing.T) {
+	code, out, errOut := runTest(t, "--dir", filepath.Join("..", "examples", "starter"), "--stage", "dev", "--history")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `  history of my-pipeline / AFailingStepIsReported:
+         1 ExecutionStarted
+         2 ParallelStateEntered       RetryAndErrorHandler
+         3 ParallelStateEntered       Work
+         4 TaskStateEntered           SayHello
+         5 TaskScheduled              SayHello  arn:aws:states:::lambda:invoke
+         6 TaskFailed                 SayHello  Lambda.Unknown
+         7 Caught                     RetryAndErrorHandler  Lambda.Unknown
+`)
+	assert.Contains(t, out, "        16 ExecutionFailed            PipelineFailed\n")
+}

@@ -512,6 +512,18 @@ func ShowPath(path []string) string {
 	return strings.Join(out, " → ")
 }
 
+// History writes the execution history of a case, an event a line, as
+// the service's console lists it.
+func History(w io.Writer, r CaseResult) {
+	if r.Result == nil {
+		return
+	}
+	for i, ev := range r.Result.History {
+		what := strings.Join(slices.DeleteFunc([]string{ev.State, ev.Detail}, func(s string) bool { return s == "" }), "  ")
+		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("       %3d %-26s %s", i+1, ev.Type, what), " "))
+	}
+}
+
 // Report writes a result per case with the path it took.
 func Report(w io.Writer, file string, results []CaseResult) (passed, failed int) {
 	fmt.Fprintln(w, file)
