@@ -50,8 +50,8 @@ type State struct {
 	Next string `json:"Next,omitempty"`
 	End  bool   `json:"End,omitempty"`
 
-	InputPath      *string         `json:"InputPath,omitempty"`
-	OutputPath     *string         `json:"OutputPath,omitempty"`
+	InputPath      *NullableString `json:"InputPath,omitempty"`
+	OutputPath     *NullableString `json:"OutputPath,omitempty"`
 	ResultPath     *NullableString `json:"ResultPath,omitempty"`
 	Parameters     any             `json:"Parameters,omitempty"`
 	ResultSelector any             `json:"ResultSelector,omitempty"`
@@ -121,9 +121,6 @@ func (n *NullableString) UnmarshalJSON(b []byte) error {
 	n.Null = false
 	return json.Unmarshal(b, &n.Value)
 }
-
-// Str is a helper for optional string fields.
-func Str(s string) *string { return &s }
 
 // Retrier is one entry of a Retry list.
 type Retrier struct {
@@ -293,15 +290,21 @@ func strict(b []byte, v any) error {
 	return dec.Decode(v)
 }
 
-// UnmarshalJSON keeps "ResultPath": null, which encoding/json would turn
-// into a nil pointer (indistinguishable from an absent ResultPath).
+// UnmarshalJSON keeps "ResultPath": null (and InputPath, OutputPath),
+// which encoding/json would turn into a nil pointer, indistinguishable
+// from an absent path.
 func (s *State) UnmarshalJSON(b []byte) error {
 	type plain State
 	if err := strict(b, (*plain)(s)); err != nil {
 		return err
 	}
-	if s.ResultPath == nil && nullResultPath(b) {
-		s.ResultPath = Discard()
+	for _, f := range []struct {
+		name string
+		p    **NullableString
+	}{{"ResultPath", &s.ResultPath}, {"InputPath", &s.InputPath}, {"OutputPath", &s.OutputPath}} {
+		if *f.p == nil && nullField(b, f.name) {
+			*f.p = Discard()
+		}
 	}
 	return nil
 }
@@ -312,19 +315,17 @@ func (c *Catcher) UnmarshalJSON(b []byte) error {
 	if err := strict(b, (*plain)(c)); err != nil {
 		return err
 	}
-	if c.ResultPath == nil && nullResultPath(b) {
+	if c.ResultPath == nil && nullField(b, "ResultPath") {
 		c.ResultPath = Discard()
 	}
 	return nil
 }
 
-// nullResultPath reports whether the object b sets "ResultPath" to null.
-func nullResultPath(b []byte) bool {
-	if !bytes.Contains(b, []byte(`"ResultPath"`)) {
+// nullField reports whether the object b sets the field name to null.
+func nullField(b []byte, name string) bool {
+	if !bytes.Contains(b, []byte(`"`+name+`"`)) {
 		return false
 	}
-	var probe struct {
-		ResultPath json.RawMessage `json:"ResultPath"`
-	}
-	return json.Unmarshal(b, &probe) == nil && bytes.Equal(bytes.TrimSpace(probe.ResultPath), []byte("null"))
+	var probe map[string]json.RawMessage
+	return json.Unmarshal(b, &probe) == nil && bytes.Equal(bytes.TrimSpace(probe[name]), []byte("null"))
 }

@@ -541,22 +541,30 @@ func resolve(p string, input, ctx any) (any, error) {
 	return v, nil
 }
 
+// inputPath selects a state's effective input; null means {}.
 func inputPath(s *asl.State, data any) (any, *Error) {
 	if s.InputPath == nil {
 		return data, nil
 	}
-	v, err := resolve(*s.InputPath, data, nil)
+	if s.InputPath.Null {
+		return map[string]any{}, nil
+	}
+	v, err := resolve(s.InputPath.Value, data, nil)
 	if err != nil {
 		return nil, runtime("InputPath: %v", err)
 	}
 	return v, nil
 }
 
+// outputPath selects a state's output; null means {}.
 func outputPath(s *asl.State, data any) (any, *Error) {
 	if s.OutputPath == nil {
 		return data, nil
 	}
-	v, err := resolve(*s.OutputPath, data, nil)
+	if s.OutputPath.Null {
+		return map[string]any{}, nil
+	}
+	v, err := resolve(s.OutputPath.Value, data, nil)
 	if err != nil {
 		return nil, runtime("OutputPath: %v", err)
 	}

@@ -137,14 +137,14 @@ func mergeResults(par *asl.State, branches []int) {
 	case 0:
 		par.ResultPath = asl.Discard()
 	case 1:
-		par.OutputPath = asl.Str(fmt.Sprintf("$[%d]", branches[0]))
+		par.OutputPath = asl.Path(fmt.Sprintf("$[%d]", branches[0]))
 	default:
 		expr := fmt.Sprintf("$[%d]", branches[0])
 		for _, i := range branches[1:] {
 			expr = fmt.Sprintf("States.JsonMerge(%s, $[%d], false)", expr, i)
 		}
 		par.ResultSelector = map[string]any{"merged.$": expr}
-		par.OutputPath = asl.Str("$.merged")
+		par.OutputPath = asl.Path("$.merged")
 	}
 }
 
@@ -202,7 +202,7 @@ func Retrier(r *config.Retry) asl.Retrier {
 // still shows as failed after the handlers ran.
 func (b *builder) handler(body *asl.Fragment) (*asl.Fragment, error) {
 	p := b.st.Pipeline
-	wrap := &asl.State{Type: asl.Parallel, Branches: []*asl.StateMachine{body.Close()}, OutputPath: asl.Str("$[0]")}
+	wrap := &asl.State{Type: asl.Parallel, Branches: []*asl.StateMachine{body.Close()}, OutputPath: asl.Path("$[0]")}
 	if p.Retry != nil {
 		wrap.Retry = []asl.Retrier{Retrier(p.Retry)}
 	}

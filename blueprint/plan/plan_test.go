@@ -80,10 +80,10 @@ groups:
       - {name: J4, type: task, config: {thing: A}, result_path: $.four}
       - {name: J5, type: task, config: {thing: A}, result_path: $.five}
 `)
-	assert.Equal(t, "$[1]", *sm.States["One"].OutputPath)
+	assert.Equal(t, "$[1]", sm.States["One"].OutputPath.Value)
 	two := sm.States["Two"]
 	assert.Equal(t, map[string]any{"merged.$": "States.JsonMerge(States.JsonMerge($[0], $[1], false), $[2], false)"}, two.ResultSelector)
-	assert.Equal(t, "$.merged", *two.OutputPath)
+	assert.Equal(t, "$.merged", two.OutputPath.Value)
 }
 
 func TestJobRetryAppliesToTheJobsTasks(t *testing.T) {
@@ -169,7 +169,7 @@ groups:
 		assert.Equal(t, "Decide: end", branch.States[n].Next, n)
 	}
 	assert.True(t, branch.States["Decide: end"].End)
-	assert.Equal(t, "$[0]", *sm.States["G"].OutputPath, "a choice passes on what its branches keep")
+	assert.Equal(t, "$[0]", sm.States["G"].OutputPath.Value, "a choice passes on what its branches keep")
 }
 
 func TestAChoiceWithoutDefaultSkipsToTheJoin(t *testing.T) {

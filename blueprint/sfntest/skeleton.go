@@ -126,7 +126,7 @@ func inputFields(sm *asl.StateMachine) []string {
 				add(read, p)
 			}
 			if s.InputPath != nil {
-				add(read, *s.InputPath)
+				add(read, s.InputPath.Value)
 			}
 			for _, r := range s.Choices {
 				rule(r)
