@@ -29,6 +29,9 @@ const (
 	ErrRuntime          = "States.Runtime"
 	ErrBranchFailed     = "States.BranchFailed"
 	ErrIntrinsicFailure = "States.IntrinsicFailure"
+	// ErrQueryEvaluation is a path or query whose value has the wrong
+	// shape, such as Map items that are not an array.
+	ErrQueryEvaluation = "States.QueryEvaluationError"
 )
 
 // StateMachine is a whole definition, or a branch of a Parallel/Map.

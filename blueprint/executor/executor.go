@@ -419,7 +419,7 @@ func (e *execution) mapState(s *asl.State, eff any, ctx map[string]any) (any, *E
 	}
 	list, ok := items.([]any)
 	if !ok {
-		return nil, runtime("Map items must be an array; got %s", kindOf(items))
+		return nil, &Error{Error: asl.ErrQueryEvaluation, Cause: fmt.Sprintf("Map items must be an array; got %s", kindOf(items))}
 	}
 	proc := s.ItemProcessor
 	if proc == nil {

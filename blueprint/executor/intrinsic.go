@@ -262,11 +262,11 @@ func (e *execution) eval(c *call, input, ctx any) (any, error) {
 		lo, ok1 := args[0].(float64)
 		hi, ok2 := args[1].(float64)
 		st, ok3 := args[2].(float64)
-		if !ok1 || !ok2 || !ok3 || st == 0 {
-			return nil, fmt.Errorf("States.ArrayRange takes three numbers, the step not zero")
+		if !ok1 || !ok2 || !ok3 || st <= 0 {
+			return nil, fmt.Errorf("States.ArrayRange takes three numbers, the step above zero")
 		}
 		out := []any{}
-		for x := lo; (st > 0 && x <= hi) || (st < 0 && x >= hi); x += st {
+		for x := lo; x <= hi; x += st {
 			out = append(out, x)
 			if len(out) > 1000 {
 				return nil, fmt.Errorf("States.ArrayRange: more than 1000 items")
