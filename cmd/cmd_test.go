@@ -283,3 +283,31 @@ func TestGraphDrawsAnSVGWithGraphviz(t *testing.T) {
 	assert.Equal(t, "drawing an SVG needs Graphviz's dot, which is not installed (Debian/Ubuntu: apt-get install graphviz); --format dot prints the graph without it\n", errOut)
 	assert.NoFileExists(t, svg+"2.svg")
 }
+
+func TestVersion2NamesCarryTheStageSoStagesShareAnAccount(t *testing.T) {
+	for _, tc := range []struct {
+		name, config, stage, want string
+	}{
+		{"version 2 in dev", "version: 2\n" + small, "dev", "small-pipeline-dev"},
+		{"version 2 in prod", "version: 2\n" + small, "prod", "small-pipeline-prod"},
+		{"version 1 keeps data.all's names", small, "prod", "small-pipeline"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := repo(t, map[string]string{"config.yaml": tc.config, "variables.yaml": smallVars})
+			out := filepath.Join(t.TempDir(), "cdk.out")
+			code, _, errOut := run(t, nil, "synth", "--dir", dir, "--stage", tc.stage, "--out", out, "--skip-bundling")
+			require.Equal(t, 0, code, errOut)
+			tmpl, err := os.ReadFile(filepath.Join(out, "small-pipeline.template.json"))
+			require.NoError(t, err)
+			assert.Contains(t, string(tmpl), `"StateMachineName": "`+tc.want+`"`)
+			assert.Contains(t, string(tmpl), `"LogGroupName": "/aws/vendedlogs/states/`+tc.want+`"`)
+			manifest, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+			require.NoError(t, err)
+			if tc.want == "small-pipeline" {
+				assert.NotContains(t, string(manifest), `"stackName"`, "the stack is named as its id")
+			} else {
+				assert.Contains(t, string(manifest), `"stackName": "`+tc.want+`"`)
+			}
+		})
+	}
+}

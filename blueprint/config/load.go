@@ -50,6 +50,17 @@ type Stack struct {
 // Stage returns the stage the stack was rendered for.
 func (s *Stack) Stage() string { return s.str("stage") }
 
+// StageSuffix is what the deployed names of a version 2 stack add to its
+// name (stack, state machine, its log group): "-<stage>", so the stages of
+// a pipeline can share an account and region. Version 1 configs keep the
+// data.all names, the same in every stage.
+func (s *Stack) StageSuffix() string {
+	if s.Pipeline == nil || s.Pipeline.Version < 2 {
+		return ""
+	}
+	return "-" + SafeName(s.Stage())
+}
+
 // PipelineName returns the pipeline name of the template context.
 func (s *Stack) PipelineName() string { return s.str("pipeline_name") }
 

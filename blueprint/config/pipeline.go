@@ -6,6 +6,9 @@ import (
 
 // Pipeline is the top level of a config file.
 type Pipeline struct {
+	// Version is the config format: 2, or 0 when absent (a data.all,
+	// version 1, config).
+	Version     int        `yaml:"version" validate:"omitempty,oneof=1 2"`
 	Name        string     `yaml:"name" validate:"required"`
 	Comment     string     `yaml:"comment"`
 	Description string     `yaml:"description"`

@@ -47,7 +47,7 @@ const DefaultSSMPrefix = "/dataall"
 func Synth(stacks []*plan.Stack, opts Options) error {
 	return write(opts, nil, func(app awscdk.App) error {
 		for _, p := range stacks {
-			if err := buildStack(app, p, opts, ""); err != nil {
+			if err := buildStack(app, p, opts, p.Config.StageSuffix()); err != nil {
 				return fmt.Errorf("%s: %w", p.Config.Source.Path, err)
 			}
 		}

@@ -27,7 +27,7 @@ func Stack(st *config.Stack, reg *engine.Registry) (*engine.Index, diag.List) {
 		v.d.Errorf(n, "groups", "is empty").Hint = "add a group with jobs, or remove groups for a stack of resources only"
 	}
 	v.groups(p.Groups)
-	if name := config.SafeName(st.PipelineName()); len(p.Groups) > 0 && len(name) > 80 {
+	if name := config.SafeName(st.PipelineName()) + st.StageSuffix(); len(p.Groups) > 0 && len(name) > 80 {
 		// PIPELINE_NAME may set it from outside the file.
 		n := v.d.Node("name")
 		v.d.Errorf(n, "name", "the state machine would be named %q, %d characters; Step Functions accepts at most 80", name, len(name)).Hint =
