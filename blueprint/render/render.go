@@ -97,9 +97,10 @@ func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 			diags.Add(diag.Diagnostic{File: file, Message: fmt.Sprintf("template: internal error in the template engine: %v", r)})
 		}
 	}()
-	tpl, err := pongo2.FromString(marked)
+	box := newSandbox(repoDir, file)
+	tpl, err := box.template(marked, markLen)
 	if err != nil {
-		return nil, append(diags, jinjaHint(templateError(file, err, markLen), text))
+		return nil, append(diags, jinjaHint(box.diagnose(err, markLen), text))
 	}
 	full := pongo2.Context{}
 	for k, v := range ctx {
@@ -118,9 +119,10 @@ func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 	full["s3_ls"] = func(args ...any) (string, error) {
 		return "", errors.New("s3_ls would list S3 at synth time, and synth is hermetic (no network): list the objects in variables.yaml instead")
 	}
+	box.functions(full)
 	out, err := tpl.Execute(full)
 	if err != nil {
-		return nil, append(diags, jinjaHint(templateError(file, err, markLen), text))
+		return nil, append(diags, jinjaHint(box.diagnose(err, markLen), text))
 	}
 	rendered, lineMap := unmark(out)
 	return &Result{Text: []byte(rendered), LineMap: lineMap}, diags

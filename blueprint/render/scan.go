@@ -236,6 +236,17 @@ func undefined(src string, defined func(string) bool) []undefinedRef {
 		}
 		name, args := toks[0].text, toks[1:]
 		switch {
+		case name == "import":
+			// import "file" a, b as c: defines a and c
+			for j := 0; j < len(args); j++ {
+				if args[j].kind != 'i' || args[j].text == "as" {
+					continue
+				}
+				if j+2 < len(args) && args[j+1].text == "as" {
+					j += 2
+				}
+				scopes[0][args[j].text] = true
+			}
 		case tagsWithoutVariables[name]:
 			if strings.HasPrefix(name, "end") {
 				pop()
