@@ -10,6 +10,7 @@ import (
 	"github.com/blueprint-dev/blueprint/engines/dynamodb"
 	"github.com/blueprint-dev/blueprint/engines/glue"
 	"github.com/blueprint-dev/blueprint/engines/lambda"
+	"github.com/blueprint-dev/blueprint/engines/mapstep"
 	"github.com/blueprint-dev/blueprint/engines/sagemaker"
 	"github.com/blueprint-dev/blueprint/engines/sns"
 )
@@ -20,6 +21,7 @@ func All() []engine.Engine {
 	return []engine.Engine{
 		// Steps that orchestrate.
 		choice.Engine{},
+		mapstep.Engine{},
 		// Functions and their layers.
 		lambda.Function{},
 		lambda.Layer{},

@@ -35,6 +35,12 @@ const lambdaJob = `      - name: Run
           handler: handler
 `
 
+// mapStep is a map step around a valid body, with its items keys.
+func mapStep(items string) string {
+	return "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: M\n        type: map\n" + items +
+		"        groups:\n          - name: Each\n            jobs:\n              - {name: N, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: m}}\n"
+}
+
 // TestBadInputs is the catalogue of mistakes users make, each with the
 // exact diagnostic they get. The printed form is the product.
 func TestBadInputs(t *testing.T) {
@@ -92,6 +98,22 @@ func TestBadInputs(t *testing.T) {
 			"config.yaml:3:12: properties.timeout: must be a whole number; got \"an hour\"\n1 error, 0 warnings"},
 		{"a choice without branches", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: C\n        type: choice\n"}, "",
 			"config.yaml:5:9: groups[0].jobs[0].choices: is required\n1 error, 0 warnings"},
+		{"map items that are not a path", map[string]string{"config.yaml": mapStep("        items: partitions\n")}, "",
+			"config.yaml:7:16: groups[0].jobs[0].items: items must be a path to a list in the state: path \"partitions\" must start with \"$\" (the state input) or \"$$\" (the context object) (write items: $.partitions)\n1 error, 0 warnings"},
+		{"a map with both items and items_from_s3", map[string]string{"config.yaml": mapStep("        items: $.partitions\n        items_from_s3: {bucket: b, prefix: raw/}\n")}, "",
+			"config.yaml:8:24: groups[0].jobs[0].items_from_s3: give either items or items_from_s3, not both (items reads a list from the state; items_from_s3 reads objects or records from S3)\n1 error, 0 warnings"},
+		{"distributed-only keys on an inline map", map[string]string{"config.yaml": mapStep("        items: $.partitions\n        tolerated_failure_percentage: 5\n        batch: {max_items: 10}\n        results_to_s3: {bucket: b}\n")}, "",
+			"config.yaml:8:39: groups[0].jobs[0].tolerated_failure_percentage: tolerated_failure_percentage is for a distributed map; an inline map fails at the first failed iteration (these run only in a distributed map: set mode: distributed, or read the items with items_from_s3)\nconfig.yaml:9:16: groups[0].jobs[0].batch: batch is for a distributed map (these run only in a distributed map: set mode: distributed, or read the items with items_from_s3)\nconfig.yaml:10:24: groups[0].jobs[0].results_to_s3: results_to_s3 is for a distributed map (these run only in a distributed map: set mode: distributed, or read the items with items_from_s3)\n3 errors, 0 warnings"},
+		{"an inline map's max_concurrency over 40", map[string]string{"config.yaml": mapStep("        items: $.partitions\n        max_concurrency: 100\n")}, "",
+			"config.yaml:8:26: groups[0].jobs[0].max_concurrency: max_concurrency must be between 1 and 40; got 100 (an inline map runs at most 40 iterations at once; for more, set mode: distributed)\n1 error, 0 warnings"},
+		{"a distributed map's max_concurrency of 0", map[string]string{"config.yaml": mapStep("        items_from_s3: {bucket: b, prefix: raw/}\n        max_concurrency: 0\n")}, "",
+			"config.yaml:8:26: groups[0].jobs[0].max_concurrency: max_concurrency must be between 1 and 10000; got 0 (a distributed map runs at most 10,000 child executions at once; leave it out for no limit)\n1 error, 0 warnings"},
+		{"a map without groups", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: M\n        type: map\n        items: $.partitions\n"}, "",
+			"config.yaml:5:9: groups[0].jobs[0].groups: map \"M\" has no groups (a map runs its groups once per item: add groups: [{name: Each, jobs: [...]}])\n1 error, 0 warnings"},
+		{"an S3 format with keys it does not take", map[string]string{"config.yaml": mapStep("        items_from_s3: {bucket: b, prefix: raw/, format: jsonl, csv_headers: [a]}\n")}, "",
+			"config.yaml:7:24: groups[0].jobs[0].items_from_s3: format jsonl reads one object; key is missing (add key: the object to read, e.g. key: input/items.jsonl)\nconfig.yaml:7:44: groups[0].jobs[0].items_from_s3.prefix: format jsonl does not take prefix (format jsonl reads the one object named by key; format objects lists the objects under a prefix)\nconfig.yaml:7:78: groups[0].jobs[0].items_from_s3.csv_headers: format jsonl does not take csv_headers (format jsonl takes bucket, key, format, max_items)\n3 errors, 0 warnings"},
+		{"an S3 bucket given as a path", map[string]string{"config.yaml": mapStep("        items_from_s3: {bucket: $.bucket}\n")}, "",
+			"config.yaml:7:33: groups[0].jobs[0].items_from_s3.bucket: must be a fixed name, not the path \"$.bucket\" (the state machine's role is granted exactly this bucket and prefix; use a template variable such as {{ pipeline_bucket }})\n1 error, 0 warnings"},
 		{"a malformed $. path", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: C\n        type: choice\n        choices:\n          - input: $..x\n            condition: {IsPresent: true}\n            groups:\n              - name: I\n                jobs:\n                  - {name: N, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: m}}\n"}, "",
 			"config.yaml:8:20: groups[0].jobs[0].choices[0].input: path \"$..x\": deep scan \"..\" is not allowed in Step Functions paths\n1 error, 0 warnings"},
 		{"a topic reference with a typo", map[string]string{"config.yaml": "name: p\naws_resources:\n  - {name: Alerts, type: sns_topic}\ngroups:\n  - name: G\n    jobs:\n      - {name: N, type: sns_publish, config: {topic_name: Alert, message: m}}\n"}, "",

@@ -32,6 +32,18 @@ const (
 	// ErrQueryEvaluation is a path or query whose value has the wrong
 	// shape, such as Map items that are not an array.
 	ErrQueryEvaluation = "States.QueryEvaluationError"
+	// ErrToleratedFailure ends a Distributed Map whose share of failed
+	// child executions is over ToleratedFailurePercentage.
+	ErrToleratedFailure = "States.ExceedToleratedFailureThreshold"
+	// ErrItemReaderFailed is an item reader that cannot read its items.
+	ErrItemReaderFailed = "States.ItemReaderFailed"
+)
+
+// Map processing modes and the execution type of distributed children.
+const (
+	ModeInline      = "INLINE"
+	ModeDistributed = "DISTRIBUTED"
+	ExecStandard    = "STANDARD"
 )
 
 // StateMachine is a whole definition, or a branch of a Parallel/Map.
@@ -95,6 +107,53 @@ type State struct {
 	ItemProcessor  *StateMachine `json:"ItemProcessor,omitempty"`
 	Iterator       *StateMachine `json:"Iterator,omitempty"`
 	MaxConcurrency int           `json:"MaxConcurrency,omitempty"`
+
+	// Distributed Map
+	ItemReader                 *ItemReader   `json:"ItemReader,omitempty"`
+	ItemBatcher                *ItemBatcher  `json:"ItemBatcher,omitempty"`
+	ResultWriter               *ResultWriter `json:"ResultWriter,omitempty"`
+	ToleratedFailurePercentage *float64      `json:"ToleratedFailurePercentage,omitempty"`
+	ToleratedFailureCount      *int          `json:"ToleratedFailureCount,omitempty"`
+	Label                      string        `json:"Label,omitempty"`
+}
+
+// Distributed reports whether a Map state runs its items as child
+// executions (ItemProcessor.ProcessorConfig.Mode DISTRIBUTED).
+func (s *State) Distributed() bool {
+	return s.ItemProcessor != nil && s.ItemProcessor.ProcessorConfig["Mode"] == ModeDistributed
+}
+
+// ItemReader reads a Distributed Map's items from S3: the objects under a
+// prefix (s3:listObjectsV2) or the rows of one object (s3:getObject).
+type ItemReader struct {
+	Resource     string        `json:"Resource"`
+	Parameters   any           `json:"Parameters,omitempty"`
+	ReaderConfig *ReaderConfig `json:"ReaderConfig,omitempty"`
+}
+
+// ReaderConfig says how an object is read: InputType JSON, JSONL, CSV or
+// MANIFEST, and for CSV where the column names come from.
+type ReaderConfig struct {
+	InputType         string   `json:"InputType,omitempty"`
+	CSVHeaderLocation string   `json:"CSVHeaderLocation,omitempty"`
+	CSVHeaders        []string `json:"CSVHeaders,omitempty"`
+	CSVDelimiter      string   `json:"CSVDelimiter,omitempty"`
+	MaxItems          int      `json:"MaxItems,omitempty"`
+}
+
+// ItemBatcher groups items: each child execution gets {"Items": [...]}
+// (and "BatchInput" when set).
+type ItemBatcher struct {
+	MaxItemsPerBatch      int `json:"MaxItemsPerBatch,omitempty"`
+	MaxInputBytesPerBatch int `json:"MaxInputBytesPerBatch,omitempty"`
+	BatchInput            any `json:"BatchInput,omitempty"`
+}
+
+// ResultWriter writes the child executions' results to S3 instead of
+// returning them.
+type ResultWriter struct {
+	Resource   string `json:"Resource"`
+	Parameters any    `json:"Parameters,omitempty"`
 }
 
 // NullableString is a ResultPath, which may be JSON null (discard the result).
@@ -255,7 +314,7 @@ func Parse(b []byte) (*StateMachine, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&sm); err != nil {
 		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			return nil, fmt.Errorf("field %s is not supported (JSONPath definitions without variables, JSONata or Distributed Map are)", f)
+			return nil, fmt.Errorf("field %s is not supported (JSONPath definitions without variables or JSONata are)", f)
 		}
 		return nil, err
 	}

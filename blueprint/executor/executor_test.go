@@ -253,12 +253,12 @@ func TestEndlessRetriesHitTheHistoryLimit(t *testing.T) {
 
 func TestFeaturesTheExecutorLacksAreRefused(t *testing.T) {
 	for def, want := range map[string]string{
-		`{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`:                                                                `field "QueryLanguage" is not supported`,
-		`{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"x":1},"End":true}}}`:                                                                         `field "Assign" is not supported`,
-		`{"StartAt":"M","States":{"M":{"Type":"Map","ItemReader":{},"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`: `field "ItemReader" is not supported`,
+		`{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`: `field "QueryLanguage" is not supported`,
+		`{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"x":1},"End":true}}}`:          `field "Assign" is not supported`,
+		`{"StartAt":"M","States":{"M":{"Type":"Map","ItemReader":{"Resource":"r","ReaderConfig":{"Transformation":"LOAD_AND_FLATTEN"}},"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`: `field "Transformation" is not supported`,
 	} {
 		_, err := asl.Parse([]byte(def))
 		require.Error(t, err, def)
-		assert.Equal(t, want+" (JSONPath definitions without variables, JSONata or Distributed Map are)", err.Error())
+		assert.Equal(t, want+" (JSONPath definitions without variables or JSONata are)", err.Error())
 	}
 }

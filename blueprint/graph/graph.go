@@ -89,6 +89,9 @@ func (m *model) machine(def *asl.StateMachine, c *cluster, scope string) string 
 				sub := &cluster{id: fmt.Sprintf("%s_b%d", id, i), label: fmt.Sprintf("%s · branch %d", name, i+1)}
 				if s.Type == asl.Map {
 					sub.label = name + " · each item"
+					if s.ItemBatcher != nil {
+						sub.label = name + " · each batch"
+					}
 				}
 				start := m.machine(b, sub, scope+"/"+name+fmt.Sprint(i))
 				c.clusters = append(c.clusters, sub)
@@ -120,6 +123,8 @@ func label(name string, s *asl.State) string {
 		parts = append(parts, "Task: "+integration(s.Resource))
 	case asl.Parallel:
 		parts = append(parts, fmt.Sprintf("Parallel: %d %s", len(s.Branches), plural(len(s.Branches), "branch", "branches")))
+	case asl.Map:
+		parts = append(parts, mapLabel(s)...)
 	default:
 		parts = append(parts, s.Type)
 	}
@@ -131,6 +136,51 @@ func label(name string, s *asl.State) string {
 		parts = append(parts, fmt.Sprintf("retry %s ×%d", errorNames(r.ErrorEquals), attempts))
 	}
 	return strings.Join(parts, "\n")
+}
+
+// mapLabel says where a Map's items come from and how it runs them:
+// "Map: inline over $.partitions", "Distributed Map: s3://b/raw/ (objects)",
+// then its concurrency, batches, failure tolerance and result location.
+func mapLabel(s *asl.State) []string {
+	head, from := "Map: inline", ""
+	if s.Distributed() {
+		head = "Distributed Map:"
+	}
+	if s.ItemsPath != "" {
+		from = "over " + s.ItemsPath
+	}
+	if r := s.ItemReader; r != nil {
+		params, _ := r.Parameters.(map[string]any)
+		bucket, _ := params["Bucket"].(string)
+		where, _ := params["Prefix"].(string)
+		format := "objects"
+		if r.ReaderConfig != nil && r.ReaderConfig.InputType != "" {
+			where, _ = params["Key"].(string)
+			format = strings.ToLower(r.ReaderConfig.InputType)
+		}
+		from = fmt.Sprintf("s3://%s/%s (%s)", engine.ReplaceRefs(bucket, engine.Readable), where, format)
+	}
+	out := []string{strings.TrimSpace(head + " " + from)}
+	var how []string
+	if s.MaxConcurrency > 0 {
+		how = append(how, fmt.Sprintf("%d at once", s.MaxConcurrency))
+	}
+	if b := s.ItemBatcher; b != nil && b.MaxItemsPerBatch > 0 {
+		how = append(how, fmt.Sprintf("batches of %d", b.MaxItemsPerBatch))
+	}
+	if p := s.ToleratedFailurePercentage; p != nil && *p > 0 {
+		how = append(how, fmt.Sprintf("tolerates %v%% failed", *p))
+	}
+	if how != nil {
+		out = append(out, strings.Join(how, ", "))
+	}
+	if w := s.ResultWriter; w != nil {
+		params, _ := w.Parameters.(map[string]any)
+		bucket, _ := params["Bucket"].(string)
+		prefix, _ := params["Prefix"].(string)
+		out = append(out, fmt.Sprintf("results to s3://%s/%s", engine.ReplaceRefs(bucket, engine.Readable), prefix))
+	}
+	return out
 }
 
 // lambdaServiceErrors are the transient errors every Lambda task retries

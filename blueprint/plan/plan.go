@@ -48,16 +48,22 @@ func Build(st *config.Stack, idx *engine.Index, reg *engine.Registry) (*Machine,
 	if def.TimeoutSeconds == 0 {
 		def.TimeoutSeconds = config.DefaultTimeout
 	}
-	m := &Machine{Name: config.SafeName(st.PipelineName()), Definition: def, Policy: b.policy}
-	if !st.Main {
-		m.Name = st.Name
-	}
+	m := &Machine{Name: MachineName(st), Definition: def, Policy: b.policy}
 	var diags diag.List
 	if raw, err := def.MarshalCompact(); err == nil && len(raw) > 1<<20 {
 		diags.Add(diag.Diagnostic{File: st.Source.Path, Message: fmt.Sprintf("the state machine definition is %d bytes; Step Functions accepts at most 1 MB", len(raw)),
 			Hint: "split the pipeline into more configs under configs/"})
 	}
 	return m, diags
+}
+
+// MachineName is the state machine name of a stack: the pipeline name,
+// made safe, for config.yaml; the stack name for the others.
+func MachineName(st *config.Stack) string {
+	if !st.Main {
+		return st.Name
+	}
+	return config.SafeName(st.PipelineName())
 }
 
 type builder struct {
@@ -120,6 +126,12 @@ func writesResult(f *asl.Fragment) bool {
 		if s.ResultPath != nil && !s.ResultPath.Null {
 			return true
 		}
+		for _, c := range s.Catch {
+			if c.ResultPath == nil || !c.ResultPath.Null {
+				// A step that catches its own error writes it.
+				return true
+			}
+		}
 		if s.Type == asl.Choice || s.Type == asl.Parallel {
 			// Nested groups already merge their results into their output.
 			return true
@@ -158,7 +170,7 @@ func (b *builder) job(j *config.Item) (*asl.Fragment, error) {
 		return nil, fmt.Errorf("type %q cannot run as a step", j.Type)
 	}
 	f, err := pl.Plan(j.Spec, &engine.PlanContext{
-		Item: j, Stack: b.st, Index: b.idx, Registry: b.reg, Policy: b.policy, Groups: b.chain,
+		Item: j, Stack: b.st, Index: b.idx, Registry: b.reg, Policy: b.policy, Groups: b.chain, Machine: MachineName(b.st),
 	})
 	if err != nil {
 		return nil, err
