@@ -30,6 +30,10 @@ type TaskContext struct {
 	// mocked response count. A state run again (a loop, a Map iteration,
 	// an enclosing Parallel retried) starts again at 0.
 	Attempt int
+	// Iteration is $$.Map.Item.Index of the innermost Map iteration the
+	// state runs in, or -1 outside any Map: test cases mock iterations
+	// apart with it.
+	Iteration int
 }
 
 // TaskHandler runs Task states: it returns the task's result or an error
@@ -385,7 +389,7 @@ func (e *execution) work(name string, s *asl.State, eff any, ctx map[string]any,
 			return nil, &Error{Error: asl.ErrTaskFailed, Cause: "no task handler"}
 		}
 		e.event("TaskScheduled", name, s.Resource)
-		out, err := e.opts.Tasks.Invoke(TaskContext{State: name, Resource: s.Resource, Input: params, Attempt: retries})
+		out, err := e.opts.Tasks.Invoke(TaskContext{State: name, Resource: s.Resource, Input: params, Attempt: retries, Iteration: iteration(ctx)})
 		if err != nil {
 			e.event("TaskFailed", name, err.Error)
 			return nil, err
@@ -403,52 +407,9 @@ func (e *execution) work(name string, s *asl.State, eff any, ctx map[string]any,
 		}
 		return out, nil
 	case asl.Map:
-		return e.mapState(s, eff, ctx)
+		return e.mapState(name, s, eff, ctx, retries)
 	}
 	return nil, runtime("state %q: cannot run a %s", name, s.Type)
-}
-
-func (e *execution) mapState(s *asl.State, eff any, ctx map[string]any) (any, *Error) {
-	items := eff
-	if s.ItemsPath != "" {
-		v, err := resolve(s.ItemsPath, eff, ctx)
-		if err != nil {
-			return nil, runtime("ItemsPath %q: %v", s.ItemsPath, err)
-		}
-		items = v
-	}
-	list, ok := items.([]any)
-	if !ok {
-		return nil, &Error{Error: asl.ErrQueryEvaluation, Cause: fmt.Sprintf("Map items must be an array; got %s", kindOf(items))}
-	}
-	proc := s.ItemProcessor
-	if proc == nil {
-		proc = s.Iterator
-	}
-	selector := s.ItemSelector
-	if selector == nil {
-		selector = s.Parameters
-	}
-	out := make([]any, len(list))
-	for i, item := range list {
-		mapCtx := map[string]any{"Item": map[string]any{"Index": float64(i), "Value": item}}
-		in := item
-		if selector != nil {
-			c := cloneMap(ctx)
-			c["Map"] = mapCtx
-			v, err := e.template(selector, eff, c)
-			if err != nil {
-				return nil, err
-			}
-			in = v
-		}
-		v, err := e.machine(proc, in, mapCtx)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = v
-	}
-	return out, nil
 }
 
 // context is $$ for a state.

@@ -8,6 +8,12 @@
 // subset of the output), Visited and NotVisited (state names), and
 // TaskInputs (state name → a subset of what the task last received).
 //
+// Inside a Map, a case may mock iterations apart: "Process[2]" or
+// "Process[0-4]" answers state Process in those iterations, before a plain
+// "Process" answers the others. A distributed Map's item reader is mocked
+// under the Map's name: its Return is the list of items, S3's
+// {"Contents": [...]}, or the object's text (CSV, JSON lines or JSON).
+//
 // A file is a template like the config: Render fills {{ stage }} and the
 // variables first, so one file serves every stage.
 //

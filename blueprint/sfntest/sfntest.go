@@ -215,18 +215,52 @@ func parseRange(s string) (int, int, error) {
 }
 
 // Mocks maps task state names to their mocked responses, keyed "0" or
-// "1-2" by attempt.
+// "1-2" by attempt. Inside a Map, "State[3]" or "State[0-4]" mocks the
+// state in those iterations only ($$.Map.Item.Index), before "State";
+// a distributed Map's item reader is mocked under the Map's own name.
 type Mocks map[string]map[string]Response
 
-// Tasks answers Task states from the mocks. A state with no mock, or
-// retried past its last response, fails with States.Runtime and is
-// added to unmocked.
+// SplitIterations reads "State[3]" or "State[0-4]" into the state and
+// its iterations; ok is false for a plain state name.
+func SplitIterations(key string) (state string, lo, hi int, ok bool) {
+	open := strings.LastIndex(key, "[")
+	if open <= 0 || !strings.HasSuffix(key, "]") {
+		return key, 0, 0, false
+	}
+	lo, hi, err := parseRange(key[open+1 : len(key)-1])
+	if err != nil {
+		return key, 0, 0, false
+	}
+	return key[:open], lo, hi, true
+}
+
+// responses finds the mocks of a state in an iteration: a matching
+// "State[i]" key first, then "State".
+func (m Mocks) responses(state string, iteration int) (map[string]Response, bool) {
+	if iteration >= 0 {
+		for _, k := range keys(m) {
+			if st, lo, hi, ok := SplitIterations(k); ok && st == state && iteration >= lo && iteration <= hi {
+				return m[k], true
+			}
+		}
+	}
+	r, ok := m[state]
+	return r, ok
+}
+
+// Tasks answers Task states (and item readers) from the mocks. A state
+// with no mock, or retried past its last response, fails with
+// States.Runtime and is added to unmocked.
 func (m Mocks) Tasks(unmocked *[]string) executor.TaskHandler {
 	return executor.TaskFunc(func(tc executor.TaskContext) (any, *executor.Error) {
-		responses, ok := m[tc.State]
+		responses, ok := m.responses(tc.State, tc.Iteration)
+		where := tc.State
+		if tc.Iteration >= 0 {
+			where = fmt.Sprintf("%s[%d]", tc.State, tc.Iteration)
+		}
 		if !ok {
-			*unmocked = append(*unmocked, tc.State)
-			return nil, &executor.Error{Error: "States.Runtime", Cause: fmt.Sprintf("task state %q is not mocked", tc.State)}
+			*unmocked = append(*unmocked, where)
+			return nil, &executor.Error{Error: "States.Runtime", Cause: fmt.Sprintf("task state %q is not mocked", where)}
 		}
 		for _, rng := range keys(responses) {
 			lo, hi, _ := parseRange(rng)
@@ -238,8 +272,8 @@ func (m Mocks) Tasks(unmocked *[]string) executor.TaskHandler {
 				return r.Return, nil
 			}
 		}
-		*unmocked = append(*unmocked, fmt.Sprintf("%s (attempt %d)", tc.State, tc.Attempt))
-		return nil, &executor.Error{Error: "States.Runtime", Cause: fmt.Sprintf("no mocked response for attempt %d of %q", tc.Attempt, tc.State)}
+		*unmocked = append(*unmocked, fmt.Sprintf("%s (attempt %d)", where, tc.Attempt))
+		return nil, &executor.Error{Error: "States.Runtime", Cause: fmt.Sprintf("no mocked response for attempt %d of %q", tc.Attempt, where)}
 	})
 }
 
@@ -303,8 +337,8 @@ func runCase(machines map[string]*asl.StateMachine, c Case) CaseResult {
 	}
 	states := map[string]bool{}
 	sm.Walk(func(n string, _ *asl.State) { states[n] = true })
-	for _, st := range keys(c.Mocks) {
-		if !states[st] {
+	for _, key := range keys(c.Mocks) {
+		if st, _, _, _ := SplitIterations(key); !states[st] {
 			return fail("the case mocks state %q, which the state machine does not have", st)
 		}
 	}

@@ -325,3 +325,61 @@ func TestSkeletonMocksEveryTaskWithATypicalSuccess(t *testing.T) {
 	r := s.Run(machines(t))[0]
 	assert.Equal(t, []string{`status FAILED, expected SUCCEEDED (States.Runtime: state "Route": Variable "$.loaded.rows" matches nothing in the input)`}, r.Problems)
 }
+
+// mapMachine lists partitions with a task and runs Work once per
+// partition in a distributed Map that tolerates a third of them failing,
+// then over the objects its item reader lists.
+const mapMachine = `{"StartAt":"PerPartition","States":{
+  "PerPartition":{"Type":"Map","ItemsPath":"$.partitions","ResultPath":"$.done","ToleratedFailurePercentage":34,
+    "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}},"Next":"PerFile"},
+  "PerFile":{"Type":"Map","ResultPath":"$.files","ItemReader":{"Resource":"arn:aws:states:::s3:listObjectsV2","Parameters":{"Bucket":"b","Prefix":"raw/"}},
+    "ItemSelector":{"key.$":"$$.Map.Item.Value.Key"},
+    "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"File","States":{"File":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}},"End":true}}}`
+
+func TestCasesMockMapIterationsApartAndTheItemReader(t *testing.T) {
+	sm, err := asl.Parse([]byte(mapMachine))
+	require.NoError(t, err)
+	p := write(t, `{
+ "StateMachines": {"p": {"TestCases": {
+   "OneOfThreeFails": {"Work": "Works", "Work[1]": "Breaks", "PerFile": "TwoFiles", "File": "Works"},
+   "TwoOfThreeFail": {"Work": "Works", "Work[1-2]": "Breaks", "PerFile": "TwoFiles", "File": "Works"}}}},
+ "MockedResponses": {
+   "Works": {"0": {"Return": "ok"}},
+   "Breaks": {"0": {"Throw": {"Error": "PartitionCorrupt", "Cause": "bad rows"}}},
+   "TwoFiles": {"0": {"Return": {"Contents": [{"Key": "raw/a"}, {"Key": "raw/b"}]}}}},
+ "Expectations": {"p": {
+   "OneOfThreeFails": {"Input": {"partitions": ["a", "b", "c"]}, "Output": {"done": ["ok", {"Error": "PartitionCorrupt", "Cause": "bad rows"}, "ok"], "files": ["ok", "ok"]},
+     "TaskInputs": {"File": {"key": "raw/b"}}},
+   "TwoOfThreeFail": {"Input": {"partitions": ["a", "b", "c"]}, "Status": "FAILED", "Error": "States.ExceedToleratedFailureThreshold", "NotVisited": ["PerFile"]}}}}`)
+	s, err := sfntest.Load(p)
+	require.NoError(t, err)
+	results := s.Run(map[string]*asl.StateMachine{"p": sm})
+	require.Len(t, results, 2)
+	for _, r := range results {
+		assert.True(t, r.Passed, "%s: %v", r.Case, r.Problems)
+	}
+}
+
+func TestMocksOfAnUnknownIteratedStateAreRefused(t *testing.T) {
+	sm, err := asl.Parse([]byte(mapMachine))
+	require.NoError(t, err)
+	p := write(t, `{"StateMachines": {"p": {"TestCases": {"C": {"Wrok[1]": "Works"}}}}, "MockedResponses": {"Works": {"0": {"Return": "ok"}}}}`)
+	s, err := sfntest.Load(p)
+	require.NoError(t, err)
+	r := s.Run(map[string]*asl.StateMachine{"p": sm})[0]
+	assert.Equal(t, []string{`the case mocks state "Wrok", which the state machine does not have`}, r.Problems)
+}
+
+func TestSkeletonOfMapsRunsGreen(t *testing.T) {
+	sm, err := asl.Parse([]byte(mapMachine))
+	require.NoError(t, err)
+	machines := map[string]*asl.StateMachine{"p": sm}
+	got, err := sfntest.Skeleton(machines)
+	require.NoError(t, err)
+	assert.Contains(t, string(got), `"PerFile": "ObjectsListed"`)
+	assert.Contains(t, string(got), `"partitions": [`)
+	s, err := sfntest.Load(write(t, string(got)))
+	require.NoError(t, err)
+	r := s.Run(machines)[0]
+	assert.True(t, r.Passed, "%v", r.Problems)
+}

@@ -43,6 +43,12 @@ func Skeleton(machines map[string]*asl.StateMachine) ([]byte, error) {
 	for _, m := range keys(machines) {
 		mocks := map[string]string{}
 		machines[m].Walk(func(name string, s *asl.State) {
+			if s.Type == asl.Map && s.ItemReader != nil {
+				resp, ret := readerMock(s.ItemReader)
+				mocks[name] = resp
+				f.MockedResponses[resp] = map[string]Response{"0": {Return: ret}}
+				return
+			}
 			if s.Type != asl.Task {
 				return
 			}
@@ -61,6 +67,9 @@ func Skeleton(machines map[string]*asl.StateMachine) ([]byte, error) {
 		for _, field := range inputFields(machines[m]) {
 			input[field] = "?"
 		}
+		for _, field := range itemFields(machines[m]) {
+			input[field] = []any{"?", "?"}
+		}
 		f.Expectations[m] = map[string]*Expectation{"HappyPath": {Input: input, Status: "SUCCEEDED"}}
 	}
 	var b bytes.Buffer
@@ -69,6 +78,43 @@ func Skeleton(machines map[string]*asl.StateMachine) ([]byte, error) {
 	enc.SetIndent("", "  ")
 	err := enc.Encode(f)
 	return b.Bytes(), err
+}
+
+// readerMock is what a distributed Map's item reader typically reads:
+// two objects under the prefix, or two records of the object.
+func readerMock(r *asl.ItemReader) (string, any) {
+	params, _ := r.Parameters.(map[string]any)
+	prefix, _ := params["Prefix"].(string)
+	if r.ReaderConfig == nil || r.ReaderConfig.InputType == "" {
+		obj := func(name string) map[string]any {
+			return map[string]any{"Key": prefix + name, "Size": 1024, "Etag": "\"0\"", "StorageClass": "STANDARD"}
+		}
+		return "ObjectsListed", []any{obj("part-0000.json"), obj("part-0001.json")}
+	}
+	if cfg := r.ReaderConfig; cfg.InputType == "CSV" && cfg.CSVHeaderLocation == "GIVEN" {
+		row := map[string]any{}
+		for _, h := range cfg.CSVHeaders {
+			row[h] = "?"
+		}
+		return "RowsRead", []any{row, row}
+	}
+	return "RecordsRead", []any{map[string]any{}, map[string]any{}}
+}
+
+// itemFields lists the top-level input fields that Maps read their items
+// from ($.partitions), for a skeleton to give them a list.
+func itemFields(sm *asl.StateMachine) []string {
+	var out []string
+	for _, s := range sm.States {
+		if m := inputRef.FindStringSubmatch(s.ItemsPath); s.Type == asl.Map && m != nil && "$."+m[2] == s.ItemsPath {
+			out = append(out, m[2])
+		}
+		for _, b := range s.Branches {
+			out = append(out, itemFields(b)...)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // inputRef finds the first field of a $.path, not of a $$. context path.
