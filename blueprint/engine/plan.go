@@ -83,8 +83,8 @@ type PlanContext struct {
 	Policy   *Policy
 	// Groups plans nested groups as a chain (for choice branches).
 	Groups func(groups []*config.Group) (*asl.Fragment, error)
-	// Machine is the name of the state machine being planned (a
-	// Distributed Map starts executions of it).
+	// Machine is the deployed name of the state machine being planned
+	// (a Distributed Map starts executions of it).
 	Machine string
 }
 

@@ -170,7 +170,7 @@ func (b *builder) job(j *config.Item) (*asl.Fragment, error) {
 		return nil, fmt.Errorf("type %q cannot run as a step", j.Type)
 	}
 	f, err := pl.Plan(j.Spec, &engine.PlanContext{
-		Item: j, Stack: b.st, Index: b.idx, Registry: b.reg, Policy: b.policy, Groups: b.chain, Machine: MachineName(b.st),
+		Item: j, Stack: b.st, Index: b.idx, Registry: b.reg, Policy: b.policy, Groups: b.chain, Machine: MachineName(b.st) + b.st.StageSuffix(),
 	})
 	if err != nil {
 		return nil, err

@@ -66,8 +66,8 @@ func TestDistributedMapReadsS3AndIsGrantedExactly(t *testing.T) {
 			got[r] = s.Actions
 		}
 	}
-	assert.Equal(t, []string{"states:StartExecution"}, got[arn("stateMachine:map-fixture")])
-	assert.Equal(t, []string{"states:DescribeExecution", "states:StopExecution"}, got[arn("execution:map-fixture/*")])
+	assert.Equal(t, []string{"states:StartExecution"}, got[arn("stateMachine:map-fixture-dev")])
+	assert.Equal(t, []string{"states:DescribeExecution", "states:StopExecution"}, got[arn("execution:map-fixture-dev/*")])
 	assert.Equal(t, []string{"s3:ListBucket"}, got[s3])
 	assert.Equal(t, []string{"s3:GetObject"}, got[s3+"/lists/dev.csv"])
 	assert.Equal(t, []string{"s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"}, got[s3+"/results/dev/*"])
