@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"strings"
+
 	"github.com/blueprint-dev/blueprint/blueprint/config"
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
@@ -34,4 +36,22 @@ func Load(opts config.LoadOptions, reg *engine.Registry) ([]*Stack, diag.List) {
 		return nil, diags
 	}
 	return out, diags
+}
+
+// DefaultSSMPrefix is where a stack publishes its state machine's ARN,
+// unless properties.ssm_prefix says otherwise.
+const DefaultSSMPrefix = "/dataall"
+
+// ArnParameter is the name of the SSM parameter the stack publishes its
+// state machine's ARN in, as synth writes it and blueprint run reads it;
+// "" for a stack without a state machine.
+func (s *Stack) ArnParameter() string {
+	if s.Machine == nil {
+		return ""
+	}
+	prefix := s.Config.Pipeline.Properties.SSMPrefix
+	if prefix == "" {
+		prefix = DefaultSSMPrefix
+	}
+	return strings.TrimRight(prefix, "/") + "/" + s.Machine.Name + "/" + s.Config.Stage() + "/step_function_arn"
 }

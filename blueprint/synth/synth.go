@@ -41,7 +41,7 @@ type Options struct {
 }
 
 // DefaultSSMPrefix is where the state machine ARN is published.
-const DefaultSSMPrefix = "/dataall"
+const DefaultSSMPrefix = plan.DefaultSSMPrefix
 
 // Synth builds every stack into one CDK app and writes the assembly.
 func Synth(stacks []*plan.Stack, opts Options) error {
@@ -184,7 +184,7 @@ func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix 
 		}
 	}
 	if p.Machine != nil {
-		if err := buildMachine(st, p.Machine, suffix); err != nil {
+		if err := buildMachine(st, p, suffix); err != nil {
 			return err
 		}
 	}
@@ -241,7 +241,12 @@ func steps(p *config.Pipeline) []*config.Item {
 	return out
 }
 
-func buildMachine(st *Stack, m *plan.Machine, suffix string) error {
+// MachineName is the deployed name of a planned state machine; suffix
+// is the stage's ("-dev") in a --cicd assembly, else "".
+func MachineName(m *plan.Machine, suffix string) string { return m.Name + suffix }
+
+func buildMachine(st *Stack, p *plan.Stack, suffix string) error {
+	m := p.Machine
 	raw, err := m.Definition.MarshalCompact()
 	if err != nil {
 		return fmt.Errorf("write the definition: %w", err)
@@ -251,12 +256,12 @@ func buildMachine(st *Stack, m *plan.Machine, suffix string) error {
 		return fmt.Errorf("internal error: %w", err)
 	}
 	logs := awslogs.NewLogGroup(st.Stack, jsii.String("StateMachineLogs"), &awslogs.LogGroupProps{
-		LogGroupName:  jsii.String("/aws/vendedlogs/states/" + m.Name + suffix),
+		LogGroupName:  jsii.String("/aws/vendedlogs/states/" + MachineName(m, suffix)),
 		Retention:     awslogs.RetentionDays_ONE_MONTH,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
 	props := &sfn.StateMachineProps{
-		StateMachineName: jsii.String(m.Name + suffix),
+		StateMachineName: jsii.String(MachineName(m, suffix)),
 		DefinitionBody:   sfn.DefinitionBody_FromString(jsii.String(def)),
 		Logs:             &sfn.LogOptions{Destination: logs, Level: sfn.LogLevel_ALL, IncludeExecutionData: jsii.Bool(true)},
 		TracingEnabled:   jsii.Bool(true),
@@ -287,12 +292,8 @@ func buildMachine(st *Stack, m *plan.Machine, suffix string) error {
 		fn(machine)
 	}
 
-	prefix := st.Config.Pipeline.Properties.SSMPrefix
-	if prefix == "" {
-		prefix = DefaultSSMPrefix
-	}
 	awsssm.NewStringParameter(st.Stack, jsii.String("StateMachineArnParameter"), &awsssm.StringParameterProps{
-		ParameterName: jsii.String(fmt.Sprintf("%s/%s/%s/step_function_arn", strings.TrimRight(prefix, "/"), m.Name, st.Config.Stage())),
+		ParameterName: jsii.String(p.ArnParameter()),
 		StringValue:   machine.StateMachineArn(),
 		Description:   jsii.String("ARN of the " + m.Name + " state machine"),
 	})
