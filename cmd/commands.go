@@ -50,7 +50,7 @@ func (a *App) synthCmd() *cobra.Command {
 		Short: "Write the CDK cloud assembly (one stack per config) into cdk.out",
 		Long: `synth renders, validates and plans every config, then writes a CDK cloud assembly.
 The previous assembly is replaced only when synth succeeds. Under the CDK CLI
-(cdk.json: {"app": "blueprint synth"}) it writes to $CDK_OUTDIR and reads $CDK_CONTEXT_JSON.`,
+(cdk.json: {"app": "go tool blueprint synth"}) it writes to $CDK_OUTDIR and reads $CDK_CONTEXT_JSON.`,
 		Example: `  blueprint synth --stage prod
   blueprint synth --stage dev --var owner=data-team --out build/cdk.out
   blueprint synth --cicd      # the CI/CD pipeline and every stage it deploys

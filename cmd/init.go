@@ -63,7 +63,10 @@ and a README. It refuses a non-empty DIR unless --force.`,
 			if pinned != "" {
 				fmt.Fprintln(a.Stderr, pinned)
 			}
-			fmt.Fprintf(a.Stderr, "next: cd %s && go mod tidy && go test ./tests/...\n", args[0])
+			fmt.Fprintf(a.Stderr, "next:\n  cd %s\n", args[0])
+			for _, s := range scaffold.NextSteps(o.WithEngine) {
+				fmt.Fprintf(a.Stderr, "  %-36s # %s\n", s[0], s[1])
+			}
 			return nil
 		},
 	}

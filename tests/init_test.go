@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -25,6 +26,37 @@ func blueprint(t *testing.T, args ...string) (int, string) {
 	return code, out.String() + errOut.String()
 }
 
+// nextSteps reads the commands init printed after "next:" (the cd first),
+// and checks the new repo's README opens with the same ones.
+func nextSteps(t *testing.T, out, dir string) []string {
+	t.Helper()
+	_, next, ok := strings.Cut(out, "next:\n")
+	require.True(t, ok, "init prints the next commands:\n%s", out)
+	var steps []string
+	for _, line := range strings.Split(strings.TrimSpace(next), "\n") {
+		cmd, _, _ := strings.Cut(line, "#")
+		steps = append(steps, strings.TrimSpace(cmd))
+	}
+	require.Equal(t, "cd "+dir, steps[0])
+	readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+	require.NoError(t, err)
+	for _, s := range steps[1:] {
+		assert.Contains(t, string(readme), "\n"+s+" ", "the README shows what init printed")
+	}
+	return steps[1:]
+}
+
+// runIn runs a printed command line in dir, as a user's shell would.
+func runIn(t *testing.T, dir, line string, env ...string) string {
+	t.Helper()
+	c := exec.Command("sh", "-c", line)
+	c.Dir = dir
+	c.Env = append(append(os.Environ(), "GOFLAGS=-mod=mod", "STAGE="), env...)
+	out, err := c.CombinedOutput()
+	require.NoError(t, err, "%s:\n%s", line, out)
+	return string(out)
+}
+
 // TestInitScaffoldsARepoWhoseOwnTestsPass is the user's first ten minutes:
 // init a repo with a step type of its own, run its tests, synthesize prod.
 func TestInitScaffoldsARepoWhoseOwnTestsPass(t *testing.T) {
@@ -40,23 +72,18 @@ func TestInitScaffoldsARepoWhoseOwnTestsPass(t *testing.T) {
 		"tests/pipeline_test.go", "tests/sfn/pipeline.json", "cdk.json", "buildspec.yml", "README.md", "go.mod", "engines/pause/pause.go", "cmd/blueprint/main.go"} {
 		assert.FileExists(t, filepath.Join(dir, f))
 	}
-	goCmd := func(args ...string) string {
-		c := exec.Command("go", args...)
-		c.Dir = dir
-		c.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-		out, err := c.CombinedOutput()
-		require.NoError(t, err, "go %v:\n%s", args, out)
-		return string(out)
-	}
-	goCmd("mod", "tidy")
-	tests := goCmd("test", "-v", "./tests/...")
+	// The commands init printed, as printed: tidy, test, synth.
+	steps := nextSteps(t, out, dir)
+	require.Equal(t, []string{"go mod tidy", "go test ./tests/...", "go run ./cmd/blueprint synth --stage dev"}, steps)
+	runIn(t, dir, steps[0])
+	tests := runIn(t, dir, strings.Replace(steps[1], "go test", "go test -v", 1))
 	assert.Contains(t, tests, "ok")
 	// The state machine cases run as subtests, addressed by the repo's name.
 	for _, c := range []string{"HelloThenDone", "AFailingStepIsReported"} {
 		assert.Contains(t, tests, "--- PASS: TestStateMachineCases/prod/pipeline/orders/"+c)
 	}
-	assert.Contains(t, goCmd("run", "./cmd/blueprint", "test", "--stage", "prod"), "2 passed, 0 failed")
-	goCmd("run", "./cmd/blueprint", "synth", "--stage", "prod")
+	assert.Contains(t, runIn(t, dir, "go run ./cmd/blueprint test --stage prod"), "2 passed, 0 failed")
+	runIn(t, dir, strings.Replace(steps[2], "dev", "prod", 1))
 	tmpl, err := os.ReadFile(filepath.Join(dir, "cdk.out", "orders.template.json"))
 	require.NoError(t, err)
 	for _, want := range []string{`"AWS::SNS::Subscription"`, `"AWS::Events::Rule"`, `"STATE_MACHINE_ARN"`, `\"Type\":\"Wait\"`} {
@@ -85,19 +112,18 @@ func TestInitPinsTheBlueprintItWasBuiltFrom(t *testing.T) {
 	spec, err := os.ReadFile(filepath.Join(dir, "buildspec.yml"))
 	require.NoError(t, err)
 	assert.Contains(t, string(spec), "      - go tool blueprint synth --stage $STAGE\n")
+	cdkJSON, err := os.ReadFile(filepath.Join(dir, "cdk.json"))
+	require.NoError(t, err)
+	assert.Contains(t, string(cdkJSON), `"app": "go tool blueprint synth"`, "cdk synth runs what works right after init")
 
-	goCmd := func(args ...string) string {
-		c := exec.Command("go", args...)
-		c.Dir = dir
-		c.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "STAGE=", "AWSREGION=eu-west-1", "AWSACCOUNTID=111111111111")
-		out, err := c.CombinedOutput()
-		require.NoError(t, err, "go %v:\n%s", args, out)
-		return string(out)
-	}
-	goCmd("mod", "tidy")
-	assert.Contains(t, goCmd("tool", "blueprint", "synth", "--stage", "dev"), "wrote cdk.out: 1 stack(s): sales\n")
+	// The printed commands but go test (TestInitScaffoldsARepoWhoseOwnTestsPass runs that).
+	steps := nextSteps(t, out, dir)
+	require.Equal(t, []string{"go mod tidy", "go test ./tests/...", "go tool blueprint synth --stage dev"}, steps)
+	aws := []string{"AWSREGION=eu-west-1", "AWSACCOUNTID=111111111111"}
+	runIn(t, dir, steps[0])
+	assert.Contains(t, runIn(t, dir, steps[2], aws...), "wrote cdk.out: 1 stack(s): sales\n")
 	assert.FileExists(t, filepath.Join(dir, "cdk.out", "sales.template.json"))
-	assert.Contains(t, goCmd("tool", "blueprint", "test", "--stage", "dev"), "2 passed, 0 failed\n")
+	assert.Contains(t, runIn(t, dir, "go tool blueprint test --stage dev", aws...), "2 passed, 0 failed\n")
 }
 
 func TestInitStartsFromAnyExample(t *testing.T) {

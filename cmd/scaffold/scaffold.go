@@ -40,6 +40,26 @@ type Options struct {
 	Force bool
 }
 
+// Command is how a scaffolded repo runs blueprint: the version its go.mod
+// pins as a tool, or, with an engine of its own, its cmd/blueprint.
+func Command(withEngine bool) string {
+	if withEngine {
+		return "go run ./cmd/blueprint"
+	}
+	return "go tool blueprint"
+}
+
+// NextSteps are the commands to run in a new repo, in order, each with
+// what it does: they are printed by init and open the repo's README.
+func NextSteps(withEngine bool) [][2]string {
+	bp := Command(withEngine)
+	return [][2]string{
+		{"go mod tidy", "resolve blueprint into go.sum (once)"},
+		{"go test ./tests/...", "validate, synthesize and run the state machine cases for every stage"},
+		{bp + " synth --stage dev", "write cdk.out/ for the dev stage"},
+	}
+}
+
 // UsageError is a mistake in what was asked (an unknown example).
 type UsageError struct{ error }
 
@@ -67,14 +87,11 @@ func Write(dir string, o Options) ([]string, error) {
 	data := map[string]any{
 		"Name": name, "Module": o.Module, "Replace": o.Replace, "Example": o.Example,
 		"WithEngine": o.WithEngine, "Starter": o.Example == examples.Default,
-		"SynthCommand": "blueprint synth",
-		// Builds run the blueprint go.mod pins, with nothing installed.
-		"BuildSynth": "go tool blueprint synth",
-		"Version":    engine.FirstNonEmpty(o.Version, "v0.0.0"),
-	}
-	if o.WithEngine {
-		data["SynthCommand"] = "go run ./cmd/blueprint synth"
-		data["BuildSynth"] = data["SynthCommand"]
+		// The repo runs the blueprint its go.mod pins, with nothing
+		// installed: the README, cdk.json and the build alike.
+		"Blueprint": Command(o.WithEngine),
+		"NextSteps": NextSteps(o.WithEngine),
+		"Version":   engine.FirstNonEmpty(o.Version, "v0.0.0"),
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(abs), ".blueprint-init-")
 	if err != nil {
