@@ -51,9 +51,9 @@ func TestBadInputs(t *testing.T) {
 		want  string
 	}{
 		{"malformed YAML", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n   jobs: []\n"}, "",
-			"config.yaml:2: invalid YAML: did not find expected '-' indicator\n1 error, 0 warnings"},
+			"config.yaml:4:4: invalid YAML: \"jobs\" is at column 4, between the dashes of the list at line 3 (column 3) and the keys of \"name\" at line 3 (column 5) (indentation: indent it 1 space more, to column 5, with \"name\" (line 3))\n1 error, 0 warnings"},
 		{"a tab for indentation", map[string]string{"config.yaml": "name: p\ngroups:\n\t- name: G\n"}, "",
-			"config.yaml:3: invalid YAML: found character that cannot start any token (YAML does not allow tabs for indentation; use spaces)\n1 error, 0 warnings"},
+			"config.yaml:3:1: invalid YAML: a tab in the indentation (indentation: YAML indents with spaces only; replace the tab with spaces)\n1 error, 0 warnings"},
 		{"a value with ': ' unquoted", map[string]string{"config.yaml": "name: p\ncomment: note: this breaks\n"}, "",
 			"config.yaml:2: invalid YAML: mapping values are not allowed in this context (a value containing \": \" must be quoted; in a template, {{ value|yaml }} quotes it)\n1 error, 0 warnings"},
 		{"a template syntax error", map[string]string{"config.yaml": "name: p\n{% if stage == 'dev' %}\ncomment: x\n"}, "",
@@ -96,6 +96,8 @@ func TestBadInputs(t *testing.T) {
 			"config.yaml:11:20: groups[0].jobs[0].config.timeout: must be at most 900; got 901\n1 error, 0 warnings"},
 		{"a word where a number belongs", map[string]string{"config.yaml": "name: p\nproperties:\n  timeout: an hour\n"}, "",
 			"config.yaml:3:12: properties.timeout: must be a whole number; got \"an hour\"\n1 error, 0 warnings"},
+		{"a choice's default indented into its choice", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: C\n        type: choice\n        choices:\n          - input: $.x\n            condition: {IsPresent: true}\n            groups:\n              - name: I\n                jobs:\n                  - {name: N, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: m}}\n            default:\n              groups:\n                - name: D\n                  jobs:\n                    - {name: M, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: m}}\n"}, "",
+			"config.yaml:14:13: groups[0].jobs[0].choices[0].default: unknown key \"default\" (indentation: \"default\" is a key of groups[0].jobs[0], whose keys are at column 9 (line 5): move it 4 spaces left)\n1 error, 0 warnings"},
 		{"a choice without branches", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: C\n        type: choice\n"}, "",
 			"config.yaml:5:9: groups[0].jobs[0].choices: is required\n1 error, 0 warnings"},
 		{"map items that are not a path", map[string]string{"config.yaml": mapStep("        items: partitions\n")}, "",

@@ -32,6 +32,15 @@ type Decoder struct {
 	// broken holds paths whose value had the wrong shape: checks below
 	// them ("is required") would only repeat the problem.
 	broken map[string]bool
+	// outer are the mappings being decoded around the current one, so a
+	// key indented into the wrong one can be sent back where it belongs.
+	outer []outerMapping
+}
+
+type outerMapping struct {
+	n      *yaml.Node
+	path   string
+	fields fieldSet
 }
 
 // NewDecoder returns a decoder reporting positions in src.
@@ -190,6 +199,8 @@ func (d *Decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	fields := structFields(v.Type())
+	d.outer = append(d.outer, outerMapping{n: n, path: path, fields: fields})
+	defer func() { d.outer = d.outer[:len(d.outer)-1] }()
 	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], resolve(n.Content[i+1])
@@ -205,6 +216,8 @@ func (d *Decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			dg := d.Errorf(k, kp, "unknown key %q", key)
 			if s := diag.Suggest(key, fields.names); s != "" {
 				dg.Hint = fmt.Sprintf("did you mean %q?", s)
+			} else if h := d.indentedInto(k, key); h != "" {
+				dg.Hint = h
 			} else {
 				dg.Hint = "known keys: " + strings.Join(fields.names, ", ")
 			}
@@ -215,6 +228,37 @@ func (d *Decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		}
 		d.decode(val, fieldByIndex(v, f.index), join(path, f.name))
 	}
+}
+
+// indentedInto explains an unknown key that an enclosing mapping takes and
+// has not set: the key was indented into the wrong block.
+func (d *Decoder) indentedInto(k *yaml.Node, key string) string {
+	for i := len(d.outer) - 2; i >= 0; i-- {
+		o := d.outer[i]
+		if _, ok := o.fields.byName[key]; !ok || len(o.n.Content) == 0 {
+			continue
+		}
+		for j := 0; j+1 < len(o.n.Content); j += 2 {
+			if o.n.Content[j].Value == key {
+				return ""
+			}
+		}
+		first := o.n.Content[0]
+		where := "the top level"
+		if o.path != "" {
+			where = o.path
+		}
+		return fmt.Sprintf("indentation: %q is a key of %s, whose keys are at column %d (line %d): move it %s left",
+			key, where, first.Column, d.Pos(first).Line, spaces(k.Column-first.Column))
+	}
+	return ""
+}
+
+func spaces(n int) string {
+	if n == 1 {
+		return "1 space"
+	}
+	return fmt.Sprintf("%d spaces", n)
 }
 
 func fieldByIndex(v reflect.Value, index []int) reflect.Value {

@@ -274,6 +274,11 @@ func yamlSyntax(src *Source, err error) diag.Diagnostic {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
+	if s, ok := findSlip(src.Rendered); ok {
+		// The parser names where it gave up; the slip is what broke.
+		p := src.Pos(s.line, s.col)
+		return diag.Diagnostic{File: src.Path, Line: p.Line, Col: p.Col, Message: "invalid YAML: " + s.message, Hint: s.hint, Source: src.SourceLine(s.line)}
+	}
 	d := diag.Diagnostic{File: src.Path, Message: "invalid YAML: " + msg}
 	if line > 0 {
 		d.Line = src.Pos(line, 0).Line

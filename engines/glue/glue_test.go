@@ -26,7 +26,7 @@ func TestBadGlueInputs(t *testing.T) {
 		{"job-yaml-outside-repo",
 			`config.yaml:7:17: groups[0].jobs[0].config: file "../orders.yaml" is outside the repo; paths must stay inside it`},
 		{"job-yaml-not-yaml",
-			`customcode/glue/glue_jobs/orders.yaml:1: invalid YAML: did not find expected '-' indicator`},
+			`customcode/glue/glue_jobs/orders.yaml:3:4: invalid YAML: "type" is at column 4, between the dashes of the list at line 2 (column 3) and the keys of "name" at line 2 (column 5) (indentation: indent it 1 space more, to column 5, with "name" (line 2))`},
 		{"empty-job-yaml",
 			`customcode/glue/glue_jobs/orders.yaml:1:1: the Glue job YAML is empty (it needs steps: [{name, type, config: {file}}])`},
 		{"unknown-step-type",

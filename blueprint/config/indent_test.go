@@ -1,0 +1,100 @@
+package config
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+)
+
+// shift indents lines first..last (1-based) by n spaces (left when n < 0).
+func shift(src string, first, last, n int) string {
+	lines := strings.Split(src, "\n")
+	for i := first - 1; i < last; i++ {
+		if n > 0 {
+			lines[i] = strings.Repeat(" ", n) + lines[i]
+		} else {
+			lines[i] = lines[i][-n:]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestIndentationSlipsArePlacedOnTheLineThatSlipped applies the common
+// indentation slips to the repo's default config: the parser's own line is
+// often lines away and its hint is about quoting.
+func TestIndentationSlipsArePlacedOnTheLineThatSlipped(t *testing.T) {
+	raw, err := os.ReadFile("../../config.yaml")
+	require.NoError(t, err)
+	src := string(raw)
+	require.Contains(t, strings.Split(src, "\n")[47], "- name: ValidateInput", "the table's line numbers follow config.yaml")
+	tests := []struct {
+		name, config, want string
+	}{
+		{"type indented one space too far", shift(src, 49, 49, 1),
+			`config.yaml:49:10: invalid YAML: "type" is indented 1 space more than "name" (line 48) (indentation: move it 1 space left, to column 9, with "name")`},
+		{"result_path moved left to the dashes", shift(src, 58, 58, -2),
+			`config.yaml:58:7: invalid YAML: "result_path" is at column 7, where the items of the list at line 48 have their dashes (indentation: indent it 2 spaces more, to column 9, with "name" (line 48))`},
+		{"result_path moved left to the group's keys", shift(src, 58, 58, -4),
+			`config.yaml:58:5: invalid YAML: "result_path" is indented less than the lines around it: line 60 goes on with the block of "name" (line 48) (indentation: indent it 4 spaces more, to column 9, with "name")`},
+		{"a config key one space too far", shift(src, 52, 52, 1),
+			`config.yaml:52:12: invalid YAML: "index" is indented 1 space more than "entry" (line 51) (indentation: move it 1 space left, to column 11, with "entry")`},
+		{"a config key moved left to the job's keys", shift(src, 53, 53, -2),
+			`config.yaml:53:9: invalid YAML: "handler" is indented less than the lines around it: line 54 goes on with the block of "entry" (line 51) (indentation: indent it 2 spaces more, to column 11, with "entry")`},
+		{"a job's dash moved left", shift(src, 60, 60, -2),
+			`config.yaml:60:5: invalid YAML: a list item at column 5, where the keys of the mapping at line 46 are (indentation: the item's next key (line 61) is at column 9, so its dash belongs at column 7, with the items of the list at line 48)`},
+		{"a group's dash moved right", shift(src, 66, 66, 2),
+			`config.yaml:66:5: invalid YAML: a list item at column 5, where the keys of the mapping at line 46 are (indentation: the item's next key (line 67) is at column 5, so its dash belongs at column 3, with the items of the list at line 46)`},
+		{"a tab for indentation", strings.Replace(src, "        type: lambda_function\n        config:\n          entry: customcode/lambda_functions/validate_input", "\ttype: lambda_function\n        config:\n          entry: customcode/lambda_functions/validate_input", 1),
+			`config.yaml:49:1: invalid YAML: a tab in the indentation (indentation: YAML indents with spaces only; replace the tab with spaces)`},
+		{"the first key of a block one space short of its siblings", shift(src, 112, 112, -1),
+			`config.yaml:112:10: invalid YAML: "topic_name" is indented 1 space less than "subject" and the lines after it (line 113) (indentation: indent it 1 space more, to column 11)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var doc yaml.Node
+			err := yaml.Unmarshal([]byte(tt.config), &doc)
+			require.Error(t, err, "the slip breaks the YAML")
+			d := yamlSyntax(NewSource(MainFile, []byte(tt.config), []byte(tt.config), nil), err)
+			assert.Equal(t, tt.want, d.String())
+		})
+	}
+}
+
+// TestValidYAMLHasNoSlip: every YAML file of the repo that parses reads as
+// well-indented, so a slip found in a broken file is never a false alarm
+// about its valid parts.
+func TestValidYAMLHasNoSlip(t *testing.T) {
+	n := 0
+	err := filepath.WalkDir("../..", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() && (d.Name() == "node_modules" || d.Name() == ".git" || d.Name() == "fuzz") {
+			if err == nil {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if ext := filepath.Ext(p); ext != ".yaml" && ext != ".yml" {
+			return nil
+		}
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		var doc yaml.Node
+		if yaml.Unmarshal(raw, &doc) != nil {
+			return nil
+		}
+		n++
+		if s, found := findSlip(raw); found {
+			t.Errorf("%s:%d:%d: %s (%s)", p, s.line, s.col, s.message, s.hint)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Greater(t, n, 20)
+}
