@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -43,6 +44,18 @@ func TestAllTypesSynthesizes(t *testing.T) {
 		check.Allowed{Rule: "E1154", Why: "subnet subnet-xxx is a placeholder in the user's example"})
 	require.Equal(t, []string{"Dummy-pipeline"}, a.StackNames())
 	testkit.Golden(t, filepath.Join("testdata", "golden", "all-types.template.json"), a.Templates["Dummy-pipeline"])
+
+	// The old default Glue job YAML (a mock step, a variables file, the
+	// queries/udfs/tests/nblines keys) runs on the runner blueprint ships:
+	// the repo has none.
+	_, err := os.Stat(filepath.Join(allTypes, "customcode", "glue", "runner"))
+	require.True(t, os.IsNotExist(err), "the all-types repo must not carry a Glue runner")
+	job := a.Resources(t, "Dummy-pipeline", "AWS::Glue::Job")["GlueJobMyGlueJob"]["Properties"].(map[string]any)
+	args := job["DefaultArguments"].(map[string]any)
+	assert.Contains(t, args, "--extra-py-files")
+	doc, err := os.ReadFile(filepath.Join(a.Dir, "asset."+filepath.Base(args["--CONFIGPATH"].(string))))
+	require.NoError(t, err)
+	assert.Contains(t, string(doc), `"message": "This is an example glue step with a variable: variable_example"`)
 }
 
 // TestAllTypesGraph keeps the drawings of the all-types state machine.

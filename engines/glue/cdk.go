@@ -3,6 +3,8 @@ package glue
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -15,7 +17,63 @@ import (
 	"github.com/blueprint-dev/blueprint/blueprint/config"
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"github.com/blueprint-dev/blueprint/blueprint/synth"
+	"github.com/blueprint-dev/blueprint/engines/glue/runner"
 )
+
+// ReportPrefix is where the runner writes its run reports in the
+// pipeline bucket: gluejobsreport/<job run id>/report.json.
+const ReportPrefix = "gluejobsreport/"
+
+// generatedAsset stages content as a file asset. CDK copies an asset into
+// the assembly when it is created, so the temporary file can go at once.
+func generatedAsset(s *synth.Stack, id *string, name string, content []byte) (awss3assets.Asset, error) {
+	dir, err := os.MkdirTemp("", "blueprint-glue-")
+	if err != nil {
+		return nil, fmt.Errorf("stage %s: %w", name, err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, content, 0o644); err != nil {
+		return nil, fmt.Errorf("stage %s: %w", name, err)
+	}
+	return awss3assets.NewAsset(s.Scope(), id, &awss3assets.AssetProps{Path: jsii.String(path)}), nil
+}
+
+// shippedCode is the repo's code the runner's zip carries: the udfs
+// directory as the package udfs, and the custom handlers the job uses as
+// the package blueprint_glue_custom.
+func shippedCode(repo string, j *job) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	if j.udfs != "" {
+		root := filepath.Join(repo, filepath.FromSlash(j.udfs))
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || filepath.Ext(p) != ".py" {
+				return err
+			}
+			rel, _ := filepath.Rel(root, p)
+			b, err := os.ReadFile(p)
+			out["udfs/"+filepath.ToSlash(rel)] = b
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read the udfs directory %s: %w", j.udfs, err)
+		}
+		if _, ok := out["udfs/__init__.py"]; !ok {
+			out["udfs/__init__.py"] = []byte{}
+		}
+	}
+	if len(j.custom) > 0 {
+		out[customModulePrefix+"/__init__.py"] = []byte{}
+		for _, m := range j.custom {
+			b, err := os.ReadFile(filepath.Join(repo, filepath.FromSlash(m)))
+			if err != nil {
+				return nil, fmt.Errorf("read the handler %s: %w", m, err)
+			}
+			out[customModulePrefix+"/"+filepath.Base(m)] = b
+		}
+	}
+	return out, nil
+}
 
 // BuildStep creates the Glue job, with its script, YAML and files as
 // assets.
@@ -39,20 +97,63 @@ func (Job) BuildStep(s *synth.Stack, it *config.Item) error {
 		ordered = append(ordered, a)
 		return a
 	}
-	script := asset(j.script)
-	yamlURL := asset(j.path).S3ObjectUrl()
+	generated := func(rel, name string, content []byte) (awss3assets.Asset, error) {
+		a, err := generatedAsset(s, s.ID("GlueAsset", it.Name, rel), name, content)
+		if err == nil {
+			ordered = append(ordered, a)
+		}
+		return a, err
+	}
+	var script awss3assets.Asset
+	if j.script != "" {
+		script = asset(j.script)
+	} else {
+		var err error
+		if script, err = generated("blueprint-glue-runner.py", "main.py", runner.Script()); err != nil {
+			return err
+		}
+	}
+	doc, err := generated(j.path+".json", "job.json", j.doc)
+	if err != nil {
+		return err
+	}
 	// The runner finds each file by the path its YAML gives, whatever the
 	// asset's object key is.
 	var files strings.Builder
+	rendered := map[string]awss3assets.Asset{}
 	files.WriteString("{")
 	for i, f := range j.files {
 		if i > 0 {
 			files.WriteString(",")
 		}
 		key, _ := json.Marshal(f.Written)
-		files.WriteString(string(key) + `:"` + *asset(f.Path).S3ObjectUrl() + `"`)
+		a := asset(f.Path)
+		if f.Rendered != nil {
+			// A template is rendered the same way for every step naming it.
+			if a = rendered[f.Path]; a == nil {
+				if a, err = generated(f.Path+".rendered", filepath.Base(f.Path), f.Rendered); err != nil {
+					return err
+				}
+				rendered[f.Path] = a
+			}
+		}
+		files.WriteString(string(key) + `:"` + *a.S3ObjectUrl() + `"`)
 	}
 	files.WriteString("}")
+	var pyFiles awss3assets.Asset
+	if j.script == "" {
+		extra, err := shippedCode(s.Config.RepoDir, j)
+		if err != nil {
+			return err
+		}
+		zipped, err := runner.Package(extra)
+		if err != nil {
+			return err
+		}
+		if pyFiles, err = generated("blueprint-glue-runner.zip", "blueprint_glue.zip", zipped); err != nil {
+			return err
+		}
+	}
 
 	bucket := s.ContextValue("pipeline_bucket")
 	tempPrefix := "glue-temp/" + name + "/"
@@ -72,7 +173,8 @@ func (Job) BuildStep(s *synth.Stack, it *config.Item) error {
 		role = r
 	}
 	args := map[string]*string{
-		ArgConfigPath:                        yamlURL,
+		ArgConfigPath:                        doc.S3ObjectUrl(),
+		"--BUCKET_NAME":                      bucket,
 		ArgFiles:                             jsii.String(files.String()),
 		"--job-bookmark-option":              jsii.String("job-bookmark-" + engine.FirstNonEmpty(jf.JobBookmark, "disable")),
 		"--enable-metrics":                   jsii.String("true"),
@@ -81,8 +183,15 @@ func (Job) BuildStep(s *synth.Stack, it *config.Item) error {
 		"--TempDir":                          awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("s3://"), bucket, jsii.String("/" + tempPrefix)}),
 		"--STAGE":                            jsii.String(s.Config.Stage()),
 	}
+	if pyFiles != nil {
+		args["--extra-py-files"] = pyFiles.S3ObjectUrl()
+	}
 	for _, k := range engine.SortedKeys(jf.Arguments) {
-		args[argName(k)] = jsii.String(jf.Arguments[k])
+		v := jsii.String(jf.Arguments[k])
+		if argName(k) == "--extra-py-files" && pyFiles != nil {
+			v = awscdk.Fn_Join(jsii.String(","), &[]*string{pyFiles.S3ObjectUrl(), v})
+		}
+		args[argName(k)] = v
 	}
 	timeout := s.Config.Pipeline.Properties.Timeout
 	if timeout == 0 {
@@ -144,6 +253,11 @@ func jobRole(s *synth.Stack, job string, assets []awss3assets.Asset, bucket *str
 	r.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Actions:   jsii.Strings("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
 		Resources: &[]*string{awscdk.Fn_Join(jsii.String(""), &[]*string{bucketARN, jsii.String("/" + tempPrefix + "*")})},
+	}))
+	// The runner writes its run report under gluejobsreport/.
+	r.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("s3:PutObject"),
+		Resources: &[]*string{awscdk.Fn_Join(jsii.String(""), &[]*string{bucketARN, jsii.String("/" + ReportPrefix + "*")})},
 	}))
 	r.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Actions:    jsii.Strings("s3:ListBucket"),

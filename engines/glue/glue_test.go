@@ -28,7 +28,7 @@ func TestBadGlueInputs(t *testing.T) {
 		{"job-yaml-not-yaml",
 			`customcode/glue/glue_jobs/orders.yaml:3:4: invalid YAML: "type" is at column 4, between the dashes of the list at line 2 (column 3) and the keys of "name" at line 2 (column 5) (indentation: indent it 1 space more, to column 5, with "name" (line 2))`},
 		{"empty-job-yaml",
-			`customcode/glue/glue_jobs/orders.yaml:1:1: the Glue job YAML is empty (it needs steps: [{name, type, config: {file}}])`},
+			`customcode/glue/glue_jobs/orders.yaml:1:1: the Glue job YAML is empty (it needs steps: [{name, type, config}])`},
 		{"unknown-step-type",
 			`customcode/glue/glue_jobs/orders.yaml:3:11: steps[0].type: unknown Glue job step type "sqll" (did you mean "sql"?)`},
 		{"missing-sql-file",
@@ -37,7 +37,7 @@ func TestBadGlueInputs(t *testing.T) {
 			"customcode/glue/glue_jobs/orders.yaml:2:5: steps[0].config: is required\n" +
 				"customcode/glue/glue_jobs/orders.yaml:2:5: steps[0].name: is required"},
 		{"step-without-file",
-			`customcode/glue/glue_jobs/orders.yaml:5:7: steps[0].config.file: a sql step needs config.file, the .sql file it runs`},
+			`customcode/glue/glue_jobs/orders.yaml:5:7: steps[0].config.file: is required`},
 		{"duplicate-step-names",
 			`customcode/glue/glue_jobs/orders.yaml:6:11: steps[1].name: step name "load" is already used by steps[0] (the runner names each step's result after it: names must be unique)`},
 		{"wrong-file-kind",
@@ -46,8 +46,6 @@ func TestBadGlueInputs(t *testing.T) {
 			`customcode/glue/glue_jobs/orders.yaml:1:1: worker: unknown key "worker" (did you mean "worker_type"?)`},
 		{"bad-worker-type",
 			`customcode/glue/glue_jobs/orders.yaml:1:14: worker_type: must be one of "Standard", "G.025X", "G.1X", "G.2X", "G.4X", "G.8X" or "Z.2X"; got "G.3X"`},
-		{"no-script-no-runner",
-			`customcode/glue/glue_jobs/orders.yaml:1:1: script: names no script, and the repo has no default runner customcode/glue/runner/runner.py (set script: to your job's PySpark script, or add the runner)`},
 		{"script-not-python",
 			`customcode/glue/glue_jobs/orders.yaml:1:9: script: ../scala/Job.scala is not a Python script; blueprint creates PySpark (glueetl) jobs, whose script is a .py file`},
 		{"reserved-argument",
@@ -61,6 +59,20 @@ func TestBadGlueInputs(t *testing.T) {
 		{"reserved-run-argument",
 			"config.yaml:9:25: groups[0].jobs[0].arguments.execution_id: --execution_id is set by blueprint on every run\n" +
 				`config.yaml:10:18: groups[0].jobs[0].arguments.--day: path "$.day[": "[" is not a valid selector; use [n], [*], [a:b], [n,m] or ['name']`},
+		{"handler-configs",
+			"customcode/glue/glue_jobs/orders.yaml:7:20: steps[0].config.multiprefix: must be true or false; got \"yes\"\n" +
+				"customcode/glue/glue_jobs/orders.yaml:8:20: steps[0].config.read_method: must be one of \"glue\" or \"spark\"; got \"glu\" (did you mean \"glue\"?)\n" +
+				"customcode/glue/glue_jobs/orders.yaml:12:13: steps[1].config.file: file \"order.sql\" does not exist (looked for it under customcode/glue/sql_queries/, as a repo path and next to customcode/glue/glue_jobs/orders.yaml)\n" +
+				"customcode/glue/glue_jobs/orders.yaml:16:7: steps[2].config: give sql or file, not both\n" +
+				"customcode/glue/glue_jobs/orders.yaml:21:7: steps[3].config.database: is required\n" +
+				"customcode/glue/glue_jobs/orders.yaml:24:22: steps[3].config.num_out_files: must be at least 1; got 0\n" +
+				"customcode/glue/glue_jobs/orders.yaml:25:25: steps[3].config.options.format: must be one of \"parquet\", \"csv\", \"json\", \"orc\" or \"avro\"; got \"parquett\" (did you mean \"parquet\"?)\n" +
+				"customcode/glue/glue_jobs/orders.yaml:30:13: steps[4].config.sign: must be one of \"gt\", \"gte\", \"eq\", \"lt\" or \"lte\"; got \"bigger\"\n" +
+				"customcode/glue/glue_jobs/orders.yaml:32:11: steps[5].type: unknown Glue job step type \"obfuscat\" (did you mean \"obfuscate\"?)\n" +
+				"customcode/glue/glue_jobs/orders.yaml:38:15: steps[6].config.module: module \"missing\" is not in customcode/glue/udfs/ (looked for customcode/glue/udfs/missing.py) (set udfs: to the directory of your UDF modules, or use file: with a .py file)\n" +
+				"customcode/glue/glue_jobs/orders.yaml:43:14: steps[7].config.level: must be one of \"low\" or \"medium\"; got \"high\"\n" +
+				"customcode/glue/handlers/broken.yaml:3:21: keys.threshold.type: must be one of \"any\", \"bool\", \"file\", \"int\", \"list\", \"map\", \"number\", \"string\" or \"strings\"; got \"flaot\"\n" +
+				`customcode/glue/handlers/noschema.py:1:1: the handler "noschema" has no schema (add customcode/glue/handlers/noschema.yaml with its doc and keys; blueprint checks each step's config with it)`},
 		{"password-as-value",
 			"config.yaml:8:17: aws_resources[0].config.jdbc_url: jdbc_url must name an SSM parameter (e.g. /glueconnection/jdbc_url), not hold the value: values would be written into the template\n" +
 				"config.yaml:10:17: aws_resources[0].config.password: password must name an SSM parameter (e.g. /glueconnection/password), not hold the value: values would be written into the template"},

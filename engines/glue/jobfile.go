@@ -1,9 +1,11 @@
 package glue
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -11,10 +13,20 @@ import (
 	"github.com/blueprint-dev/blueprint/blueprint/config"
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
+	"github.com/blueprint-dev/blueprint/blueprint/render"
 )
 
-// DefaultRunner is the script a job runs when its YAML names none.
-const DefaultRunner = "customcode/glue/runner/runner.py"
+// Directories of data.all's job YAMLs, under customcode/glue/, and their
+// defaults there.
+const (
+	glueDir            = "customcode/glue/"
+	defaultQueries     = "sql_queries"
+	defaultUDFs        = "udfs"
+	defaultTests       = "tests"
+	defaultVarsFiles   = "variables_files"
+	customHandlersDir  = "customcode/glue/handlers"
+	customModulePrefix = "blueprint_glue_custom"
+)
 
 // JobFile is a Glue job YAML.
 type JobFile struct {
@@ -27,51 +39,82 @@ type JobFile struct {
 	Connection      string            `yaml:"connection"`
 	MaxRetries      int               `yaml:"max_retries" validate:"min=0,max=10"`
 	Arguments       map[string]string `yaml:"arguments"`
-	Variables       map[string]any    `yaml:"variables"`
-	VariablesFile   string            `yaml:"variables_file"`
-	Steps           []*JobStep        `yaml:"steps" validate:"required,min=1,dive"`
+	// Variables are values for the SQL files; variables.file names a file
+	// of customcode/glue/<variables_files>/ whose keys are variables of the
+	// YAML and its SQL, as data.all read it.
+	Variables     map[string]any `yaml:"variables"`
+	VariablesFile string         `yaml:"variables_file"`
+	// data.all's directory keys, under customcode/glue/ (or repo paths).
+	Queries        string `yaml:"queries" alias:"sql_queries"`
+	UDFs           string `yaml:"udfs"`
+	Tests          string `yaml:"tests"`
+	GlueJobs       string `yaml:"glue_jobs"`
+	VariablesFiles string `yaml:"variables_files"`
+	// NBLines is how many rows of each step's result the runner logs.
+	NBLines          int        `yaml:"nblines" validate:"min=0"`
+	MetricsNamespace string     `yaml:"metrics_namespace"`
+	PublishMetrics   *bool      `yaml:"publish_metrics"`
+	Steps            []*JobStep `yaml:"steps" validate:"required,min=1,dive"`
 }
 
-// JobStep is one step the runner performs. Its config belongs to the
-// runner; blueprint reads only config.file.
+// JobStep is one step the runner performs; its config is checked against
+// its handler's schema.
 type JobStep struct {
 	Name   string         `yaml:"name" validate:"required"`
 	Type   string         `yaml:"type" validate:"required"`
 	Config map[string]any `yaml:"config" validate:"required"`
 }
 
-// stepTypes are the step types of a Glue job YAML, with the extension
-// their config.file must have.
-var stepTypes = map[string]string{"sql": ".sql", "udf": ".py", "python": ".py"}
-
 // job is a parsed and checked job YAML with the files it brings.
 type job struct {
-	file   *JobFile
-	path   string      // repo path of the YAML
-	script string      // repo path of the script
+	file *JobFile
+	path string // repo path of the YAML
+	// script is the repo path of the YAML's own script; "" runs the runner
+	// blueprint ships.
+	script string
 	files  []namedFile // the files the YAML names, in order
+	// doc is the job document the runner reads: the rendered YAML as JSON,
+	// with what blueprint found out under __blueprint__.
+	doc []byte
+	// udfs is the repo dir shipped as the udfs package; custom the custom
+	// handler modules shipped.
+	udfs   string
+	custom []string
 }
 
-// namedFile is a file a job YAML names: as written there (the key the
-// runner looks it up by) and as a repo path.
+// namedFile is a file a job YAML names: the key the runner looks it up by
+// (as the YAML writes it), its repo path, and its rendered text for
+// templates (nil: shipped as it is).
 type namedFile struct {
 	Written, Path string
+	Rendered      []byte
 }
 
-// add records a file the YAML names, once per spelling.
-func (j *job) add(written, path string) {
+// add records a file and returns the key the runner finds it by: as
+// written, unless that spelling already names another file.
+func (j *job) add(written, path string, rendered []byte) string {
+	key := written
 	for _, f := range j.files {
 		if f.Written == written {
-			return
+			if f.Path == path {
+				return key
+			}
+			key = path
 		}
 	}
-	j.files = append(j.files, namedFile{Written: written, Path: path})
+	for _, f := range j.files {
+		if f.Written == key {
+			return key
+		}
+	}
+	j.files = append(j.files, namedFile{Written: key, Path: path, Rendered: rendered})
+	return key
 }
 
-// loadJob reads, decodes and checks a job YAML; its diagnostics carry the
-// YAML's own file, line and column. It returns nil when the YAML has
-// errors.
-func loadJob(c *engine.CheckContext, at, ref string) *job {
+// loadJob renders, decodes and checks a job YAML; its diagnostics carry
+// the YAML's own file, line and column. runtime are the run arguments the
+// step passes. It returns nil when the YAML has errors.
+func loadJob(c *engine.CheckContext, at, ref string, runtime []string) *job {
 	repo := c.Stack.RepoDir
 	path, err := resolveJobPath(repo, c.Stack.Pipeline.JobDir, ref)
 	if err != nil {
@@ -83,80 +126,39 @@ func loadJob(c *engine.CheckContext, at, ref string) *job {
 		c.Errorf(at, "cannot read the Glue job YAML %s: %v", path, err)
 		return nil
 	}
+	l := &loader{c: c, repo: repo, path: path, base: filepath.ToSlash(filepath.Dir(path))}
+	defer func() { c.Item.Decoder.Diags.Add(l.diags...) }()
+	ctx, ok := l.context(raw, runtime)
+	if !ok {
+		return nil
+	}
+	res, rd := render.Render(path, raw, ctx, repo, nil)
+	l.diags.Add(rd...)
+	if res == nil {
+		return nil
+	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		c.Item.Decoder.Diags.Add(config.SyntaxError(path, raw, err))
+	if err := yaml.Unmarshal(res.Text, &doc); err != nil {
+		l.diags.Add(config.SyntaxError(path, raw, err))
 		return nil
 	}
 	if len(doc.Content) == 0 {
-		c.Item.Decoder.Diags.Add(diag.Diagnostic{File: path, Line: 1, Col: 1, Message: "the Glue job YAML is empty",
-			Hint: "it needs steps: [{name, type, config: {file}}]"})
+		l.diags.Add(diag.Diagnostic{File: path, Line: 1, Col: 1, Message: "the Glue job YAML is empty",
+			Hint: "it needs steps: [{name, type, config}]"})
 		return nil
 	}
-	d := config.NewDecoder(config.NewSource(path, raw, raw, nil))
+	d := config.NewDecoder(config.NewSource(path, raw, res.Text, res.LineMap))
 	jf := &JobFile{}
 	d.Decode(&doc, jf, "")
 	d.Check(jf, "")
+	l.d = d
 	j := &job{file: jf, path: path}
-	base := filepath.ToSlash(filepath.Dir(path))
-	// near resolves a file named in the YAML: a repo path, or a path
-	// relative to the YAML.
-	near := func(p, value string) string {
-		rel, err := engine.RepoPathNear(repo, base, value)
-		if err != nil {
-			d.Errorf(d.Node(p), p, "%v", err)
-			return ""
-		}
-		return rel
-	}
-	names := map[string]string{}
-	for i, st := range jf.Steps {
-		if st == nil {
-			continue
-		}
-		p := fmt.Sprintf("steps[%d]", i)
-		if prev, dup := names[st.Name]; dup && st.Name != "" {
-			d.Errorf(d.Node(p+".name"), p+".name", "step name %q is already used by %s", st.Name, prev).Hint = "the runner names each step's result after it: names must be unique"
-		} else {
-			names[st.Name] = p
-		}
-		ext, known := stepTypes[st.Type]
-		if st.Type != "" && !known {
-			types := engine.SortedKeys(stepTypes)
-			hint := diag.DidYouMean(st.Type, types)
-			if hint == "" {
-				hint = "one of " + diag.OneOf(types)
-			}
-			d.Errorf(d.Node(p+".type"), p+".type", "unknown Glue job step type %q", st.Type).Hint = hint
-			continue
-		}
-		if st.Config == nil || !known {
-			continue // reported by the validate tags
-		}
-		raw, ok := st.Config["file"]
-		file, isString := raw.(string)
-		switch {
-		case !ok || raw == nil:
-			d.Errorf(d.Node(p+".config"), p+".config.file", "a %s step needs config.file, the %s file it runs", st.Type, ext)
-			continue
-		case !isString || file == "":
-			d.Errorf(d.Node(p+".config.file"), p+".config.file", "must be a file path")
-			continue
-		}
-		rel := near(p+".config.file", file)
-		if rel == "" {
-			continue
-		}
-		if !strings.EqualFold(filepath.Ext(rel), ext) {
-			d.Errorf(d.Node(p+".config.file"), p+".config.file", "a %s step runs a %s file; %s is not one", st.Type, ext, file)
-			continue
-		}
-		j.add(file, rel)
-	}
+	l.job = j
+	custom := l.customHandlers()
+	l.checkSteps(custom, ctx)
 	if jf.VariablesFile != "" {
-		if rel := near("variables_file", jf.VariablesFile); rel != "" {
-			checkVariablesFile(d, repo, rel)
-			j.add(jf.VariablesFile, rel)
+		if rel := l.near("variables_file", jf.VariablesFile); rel != "" {
+			j.add(jf.VariablesFile, rel, nil)
 		}
 	}
 	for _, k := range engine.SortedKeys(jf.Arguments) {
@@ -167,23 +169,200 @@ func loadJob(c *engine.CheckContext, at, ref string) *job {
 	if jf.Connection != "" {
 		checkConnection(c, d, jf.Connection)
 	}
-	switch {
-	case jf.Script != "":
-		if j.script = near("script", jf.Script); j.script != "" && filepath.Ext(j.script) != ".py" {
+	if jf.Script != "" {
+		if j.script = l.near("script", jf.Script); j.script != "" && filepath.Ext(j.script) != ".py" {
 			d.Errorf(d.Node("script"), "script", "%s is not a Python script; blueprint creates PySpark (glueetl) jobs, whose script is a .py file", jf.Script)
 		}
-	default:
-		if _, err := engine.RepoPath(repo, DefaultRunner, false); err == nil {
-			j.script = DefaultRunner
-		} else {
-			d.Errorf(d.Node(""), "script", "names no script, and the repo has no default runner %s", DefaultRunner).Hint = "set script: to your job's PySpark script, or add the runner"
-		}
 	}
-	c.Item.Decoder.Diags.Add(d.Diags...)
-	if d.Diags.HasErrors() {
+	if !d.Diags.HasErrors() {
+		j.doc = l.document(res.Text, runtime, custom)
+	}
+	l.diags.Add(d.Diags...)
+	if l.diags.HasErrors() {
 		return nil
 	}
 	return j
+}
+
+// loader holds what loading one job YAML needs.
+type loader struct {
+	c          *engine.CheckContext
+	repo, path string
+	base       string // the YAML's directory
+	d          *config.Decoder
+	job        *job
+	diags      diag.List
+	// stepMeta is what the runner learns of each step: refs and files.
+	stepMeta []map[string]any
+	dq       bool
+}
+
+var (
+	// The keys the YAML must be read for before it can be rendered.
+	varsFileFlow  = regexp.MustCompile(`(?m)^variables\s*:\s*\{\s*file\s*:\s*["']?([^"'},\s]+)["']?\s*\}`)
+	varsBlock     = regexp.MustCompile(`(?m)^variables\s*:[ \t]*(?:#.*)?\n((?:[ \t]+.*\n?|[ \t]*\n)*)`)
+	varsBlockFile = regexp.MustCompile(`(?m)^[ \t]+file\s*:\s*["']?([^"'\s#]+)["']?`)
+	varsFilesDir  = regexp.MustCompile(`(?m)^variables_files\s*:\s*["']?([^"'\s#]+)["']?`)
+	newVarsFile   = regexp.MustCompile(`(?m)^variables_file\s*:\s*["']?([^"'\s#]+)["']?`)
+	argsBlock     = regexp.MustCompile(`(?m)^arguments\s*:[ \t]*(?:#.*)?\n((?:[ \t]+.*\n?|[ \t]*\n)*)`)
+	argKey        = regexp.MustCompile(`(?m)^[ \t]+["']?(?:--)?([A-Za-z_][A-Za-z0-9_]*)["']?\s*:`)
+)
+
+// runtimeArgs are the run arguments every run has.
+var runtimeArgs = []string{"execution_id", "JOB_NAME", "JOB_RUN_ID"}
+
+// context is the template context of the YAML and its SQL files: the
+// config's, stage_ (the stage, "" in prod, as data.all had it), the keys of
+// the variables file, and the run arguments, which render as {{ name }}
+// for the runner to fill in.
+func (l *loader) context(raw []byte, runtime []string) (render.Context, bool) {
+	ctx := render.Context{}
+	for k, v := range l.c.Stack.Context {
+		ctx[k] = v
+	}
+	stage := l.c.Stack.Stage()
+	ctx["stage_"] = stage
+	if stage == "prod" {
+		ctx["stage_"] = ""
+	}
+	ctx["ref"] = func(name string) string { return name }
+	names := append([]string{}, runtimeArgs...)
+	names = append(names, runtime...)
+	if m := argsBlock.FindSubmatch(raw); m != nil {
+		for _, k := range argKey.FindAllSubmatch(m[1], -1) {
+			names = append(names, string(k[1]))
+		}
+	}
+	for _, n := range names {
+		ctx[n] = "{{ " + n + " }}"
+	}
+	ok := true
+	for _, rel := range l.variablesFiles(raw) {
+		vars, good := l.readVariables(rel, ctx)
+		ok = ok && good
+		for _, k := range engine.SortedKeys(vars) {
+			ctx[k] = vars[k]
+		}
+	}
+	return ctx, ok
+}
+
+// variablesFiles finds the variables files the raw YAML names: data.all's
+// variables: {file: X}, under customcode/glue/<variables_files>/ (or next
+// to the YAML), then variables_file:, next to the YAML.
+func (l *loader) variablesFiles(raw []byte) []string {
+	var out []string
+	at := -1
+	if m := varsFileFlow.FindSubmatchIndex(raw); m != nil {
+		at = m[2]
+	} else if m := varsBlock.FindSubmatchIndex(raw); m != nil {
+		if f := varsBlockFile.FindSubmatchIndex(raw[m[2]:m[3]]); f != nil {
+			at = m[2] + f[2]
+		}
+	}
+	if at >= 0 {
+		end := at
+		for end < len(raw) && !strings.ContainsRune("\"' \t\r\n},#", rune(raw[end])) {
+			end++
+		}
+		if old := string(raw[at:end]); !strings.Contains(old, "{{") {
+			dir := defaultVarsFiles
+			if m := varsFilesDir.FindSubmatch(raw); m != nil {
+				dir = string(m[1])
+			}
+			if rel, err := l.find(old, []string{l.dirOf(dir)}); err != nil {
+				line, col := position(raw, at)
+				l.diags.Add(diag.Diagnostic{File: l.path, Line: line, Col: col, Path: "variables.file", Message: err.Error()})
+			} else {
+				out = append(out, rel)
+			}
+		}
+	}
+	if m := newVarsFile.FindSubmatch(raw); m != nil && !strings.Contains(string(m[1]), "{{") {
+		if rel, err := engine.RepoPathNear(l.repo, l.base, string(m[1])); err == nil {
+			out = append(out, rel)
+		}
+	}
+	return out
+}
+
+// position is the line and column of byte i of text.
+func position(text []byte, i int) (int, int) {
+	before := text[:i]
+	return 1 + bytes.Count(before, []byte("\n")), i - bytes.LastIndexByte(before, '\n')
+}
+
+// readVariables renders a variables file with ctx and returns its keys,
+// reporting problems in the file itself.
+func (l *loader) readVariables(rel string, ctx render.Context) (map[string]any, bool) {
+	raw, err := os.ReadFile(filepath.Join(l.repo, rel))
+	if err != nil {
+		l.diags.Add(diag.Diagnostic{File: rel, Message: fmt.Sprintf("cannot read the variables file: %v", err)})
+		return nil, false
+	}
+	res, rd := render.Render(rel, raw, ctx, l.repo, nil)
+	l.diags.Add(rd...)
+	if res == nil {
+		return nil, false
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(res.Text, &doc); err != nil {
+		l.diags.Add(config.SyntaxError(rel, raw, err))
+		return nil, false
+	}
+	if len(doc.Content) == 0 {
+		return nil, true // an empty file defines no variables
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		l.diags.Add(diag.Diagnostic{File: rel, Line: root.Line, Col: root.Column, Message: "the variables file must be a mapping of names to values"})
+		return nil, false
+	}
+	var vars map[string]any
+	if err := root.Decode(&vars); err != nil {
+		l.diags.Add(diag.Diagnostic{File: rel, Line: root.Line, Col: root.Column, Message: "the variables file must be a mapping of names to values: " + err.Error()})
+		return nil, false
+	}
+	return vars, true
+}
+
+// dirOf is a directory key's repo path: a repo directory as written, else
+// under customcode/glue/.
+func (l *loader) dirOf(value string) string {
+	v := strings.TrimSuffix(filepath.ToSlash(value), "/")
+	if _, err := engine.RepoPath(l.repo, v, true); err == nil {
+		return v
+	}
+	return glueDir + v
+}
+
+// find resolves a file a job YAML names: a name under one of dirs (as
+// data.all looked for it), else a repo path or a path relative to the YAML.
+func (l *loader) find(value string, dirs []string) (string, error) {
+	if !filepath.IsAbs(value) && !strings.HasPrefix(value, "/") {
+		for _, dir := range dirs {
+			p := filepath.ToSlash(filepath.Clean(dir + "/" + value))
+			if _, e := engine.RepoPath(l.repo, p, false); e == nil {
+				return p, nil
+			}
+		}
+	}
+	rel, err := engine.RepoPathNear(l.repo, l.base, value)
+	if err == nil || len(dirs) == 0 || !strings.Contains(err.Error(), "does not exist") {
+		return rel, err
+	}
+	return "", fmt.Errorf("file %q does not exist (looked for it under %s/, as a repo path and next to %s)", value, strings.Join(dirs, "/, "), l.path)
+}
+
+// near resolves a file named at key p of the YAML: a repo path, or a path
+// relative to the YAML.
+func (l *loader) near(p, value string) string {
+	rel, err := engine.RepoPathNear(l.repo, l.base, value)
+	if err != nil {
+		l.d.Errorf(l.d.Node(p), p, "%v", err)
+		return ""
+	}
+	return rel
 }
 
 // checkConnection accepts a glueconnection resource of this config or the
@@ -208,27 +387,6 @@ func checkConnection(c *engine.CheckContext, d *config.Decoder, name string) {
 	}
 }
 
-// checkVariablesFile requires a YAML mapping, reporting problems in the
-// variables file itself.
-func checkVariablesFile(d *config.Decoder, repo, rel string) {
-	raw, err := os.ReadFile(filepath.Join(repo, rel))
-	if err != nil {
-		d.Diags.Add(diag.Diagnostic{File: rel, Message: fmt.Sprintf("cannot read the variables file: %v", err)})
-		return
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		d.Diags.Add(config.SyntaxError(rel, raw, err))
-		return
-	}
-	if len(doc.Content) == 0 {
-		return // an empty file defines no variables
-	}
-	if root := doc.Content[0]; root.Kind != yaml.MappingNode {
-		d.Diags.Add(diag.Diagnostic{File: rel, Line: root.Line, Col: root.Column, Message: "the variables file must be a mapping of names to values"})
-	}
-}
-
 // resolveJobPath finds the job YAML: a repo path, or a name under
 // customcode/glue/<jobdir>/.
 func resolveJobPath(repo, jobDir, ref string) (string, error) {
@@ -239,7 +397,7 @@ func resolveJobPath(repo, jobDir, ref string) (string, error) {
 	if jobDir == "" {
 		jobDir = "glue_jobs"
 	}
-	alt := "customcode/glue/" + jobDir + "/" + ref
+	alt := glueDir + jobDir + "/" + ref
 	if strings.Contains(err.Error(), "does not exist") {
 		if _, altErr := engine.RepoPath(repo, alt, false); altErr == nil {
 			return alt, nil

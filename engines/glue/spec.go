@@ -52,7 +52,11 @@ func (Job) Describe() string {
 func (Job) Check(spec any, c *engine.CheckContext) {
 	s := spec.(*JobSpec)
 	if s.Config != "" {
-		s.job = loadJob(c, "config", s.Config)
+		var runtime []string
+		for _, k := range engine.SortedKeys(s.Arguments) {
+			runtime = append(runtime, strings.TrimPrefix(k, "--"))
+		}
+		s.job = loadJob(c, "config", s.Config, runtime)
 	}
 	for _, k := range engine.SortedKeys(s.Arguments) {
 		v := s.Arguments[k]

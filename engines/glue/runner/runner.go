@@ -91,6 +91,8 @@ type Key struct {
 	// (queries, udfs) a bare file name is looked up under.
 	Ext string `json:"ext,omitempty" yaml:"ext"`
 	Dir string `json:"dir,omitempty" yaml:"dir"`
+	// View marks a key naming the view of an earlier step (or a table).
+	View bool `json:"view,omitempty" yaml:"view"`
 	// Min bounds an int.
 	Min *float64 `json:"min,omitempty" yaml:"min"`
 	// Keys are a map's keys; Open lets it have others too.

@@ -363,3 +363,12 @@ def platform(world):
                     DynamicFrame.bind(world), lambda: EvaluateDataQuality.bind(world))
 
 
+
+
+def _drop_duplicates(self, subset=None):
+    self.world.record("dropDuplicates", subset)
+    return self._copy(self.dtypes, self.rows, ("dropDuplicates", subset))
+
+
+# User code (custom handlers) may call more of the DataFrame API.
+Frame.dropDuplicates = _drop_duplicates

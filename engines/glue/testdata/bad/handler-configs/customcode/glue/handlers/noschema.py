@@ -1,0 +1,1 @@
+def run(step, ctx): return None

@@ -1,2 +1,0 @@
-# Stands in for the repo's default runner.
-print('runner')

@@ -1,0 +1,1 @@
+spark.sql("SELECT '" + args["STAGE"] + "' AS stage")

@@ -1,0 +1,1 @@
+SELECT * FROM {{ ref("people") }} WHERE age < 18

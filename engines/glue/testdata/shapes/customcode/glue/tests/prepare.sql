@@ -1,0 +1,2 @@
+SELECT id, class, sex, age, fare
+FROM {{ ref("passengers_raw") }}
