@@ -32,6 +32,14 @@ func (a *App) validateCmd() *cobra.Command {
 				return err
 			}
 			if c.format == "text" {
+				for _, s := range stacks {
+					for i, line := range s.Describe() {
+						if i == 0 {
+							fmt.Fprintf(a.Stderr, "stack %s: ", s.Config.Name)
+						}
+						fmt.Fprintln(a.Stderr, line)
+					}
+				}
 				fmt.Fprintf(a.Stderr, "%d stack(s) valid for stage %s\n", len(stacks), stageOf(stacks))
 			}
 			return nil

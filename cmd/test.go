@@ -74,7 +74,7 @@ waiting. Each case prints PASS or FAIL and the path it took. No AWS call, no nod
 						}
 					}
 				}
-				results := suite.Run(machines)
+				results := suite.RunDeployed(sfntest.Deployed(stacks))
 				if len(results) == 0 {
 					continue
 				}

@@ -46,6 +46,10 @@ const (
 	ExecStandard    = "STANDARD"
 )
 
+// StartExecutionSync is the integration that runs a child state machine
+// and returns its output as JSON; a split pipeline runs its parts with it.
+const StartExecutionSync = "arn:aws:states:::states:startExecution.sync:2"
+
 // StateMachine is a whole definition, or a branch of a Parallel/Map.
 type StateMachine struct {
 	Comment        string            `json:"Comment,omitempty"`

@@ -141,3 +141,11 @@ func (r *Registry) Names(k Kind) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Footprint is implemented by engines that know how many CloudFormation
+// resources an item of theirs builds. A step engine implementing it also
+// promises that those resources are the job's alone, so they may live in
+// a nested stack of their own when the pipeline outgrows one template.
+type Footprint interface {
+	Footprint(spec any, st *config.Stack) int
+}

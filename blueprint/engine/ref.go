@@ -116,7 +116,11 @@ var arnShapes = map[string]struct{ service, resource string }{
 	"batch_job_definition":      {"batch", "job-definition/%s:1"},
 	"batch_compute_environment": {"batch", "compute-environment/%s"},
 	"dynamodb":                  {"dynamodb", "table/%s"},
+	StateMachineKind:            {"states", "stateMachine:%s"},
 }
+
+// StateMachineKind refs name a child state machine of a split pipeline.
+const StateMachineKind = "state_machine"
 
 func serviceOf(kind string) string {
 	if i := strings.IndexByte(kind, '_'); i > 0 {

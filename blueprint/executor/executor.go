@@ -61,6 +61,10 @@ type Options struct {
 	// UUID and Random make States.UUID and States.MathRandom repeatable.
 	UUID   func() string
 	Random func() float64
+	// Children are the state machines a startExecution.sync:2 task may
+	// start, by the StateMachineArn it passes; they run inline, in this
+	// execution's history.
+	Children map[string]*asl.StateMachine
 }
 
 // Event is one entry of the execution history.
@@ -388,6 +392,9 @@ func (e *execution) work(name string, s *asl.State, eff any, ctx map[string]any,
 		if e.opts.Tasks == nil {
 			return nil, &Error{Error: asl.ErrTaskFailed, Cause: "no task handler"}
 		}
+		if child, input, ok := e.child(s.Resource, params); ok {
+			return e.runChild(name, s.Resource, child, input)
+		}
 		e.event("TaskScheduled", name, s.Resource)
 		out, err := e.opts.Tasks.Invoke(TaskContext{State: name, Resource: s.Resource, Input: params, Attempt: retries, Iteration: iteration(ctx)})
 		if err != nil {
@@ -410,6 +417,39 @@ func (e *execution) work(name string, s *asl.State, eff any, ctx map[string]any,
 		return e.mapState(name, s, eff, ctx, retries)
 	}
 	return nil, runtime("state %q: cannot run a %s", name, s.Type)
+}
+
+// child finds the machine a startExecution.sync:2 task starts.
+func (e *execution) child(resource string, params any) (*asl.StateMachine, any, bool) {
+	p, ok := params.(map[string]any)
+	if resource != asl.StartExecutionSync || !ok {
+		return nil, nil, false
+	}
+	arn, _ := p["StateMachineArn"].(string)
+	child := e.opts.Children[arn]
+	if child == nil {
+		return nil, nil, false
+	}
+	input, ok := p["Input"]
+	if !ok {
+		input = map[string]any{}
+	}
+	return child, input, true
+}
+
+// runChild runs a child machine the way .sync:2 reports it: the
+// execution's description with Output as JSON, or States.TaskFailed
+// whose cause carries the child's error.
+func (e *execution) runChild(name, resource string, child *asl.StateMachine, input any) (any, *Error) {
+	e.event("TaskScheduled", name, resource)
+	out, err := e.machine(child, normalize(input), nil)
+	if err != nil {
+		cause, _ := json.Marshal(map[string]any{"Status": Failed, "Error": err.Error, "Cause": err.Cause})
+		e.event("TaskFailed", name, asl.ErrTaskFailed)
+		return nil, &Error{Error: asl.ErrTaskFailed, Cause: string(cause)}
+	}
+	e.event("TaskSucceeded", name, "")
+	return map[string]any{"Status": Succeeded, "Output": out}, nil
 }
 
 // context is $$ for a state.

@@ -17,6 +17,12 @@ type Machine struct {
 	Definition *asl.StateMachine
 	// Policy lists what the created role must allow, per integration.
 	Policy *engine.Policy
+	// Parts, when set, split the machine: Root (with RootPolicy) runs
+	// them in order and is what deploys under Name. Definition stays the
+	// whole pipeline, for graph and test.
+	Parts      []*Part
+	Root       *asl.StateMachine
+	RootPolicy *engine.Policy
 }
 
 // HandlerState names the Parallel that carries the global retry and catch.
@@ -49,12 +55,7 @@ func Build(st *config.Stack, idx *engine.Index, reg *engine.Registry) (*Machine,
 		def.TimeoutSeconds = config.DefaultTimeout
 	}
 	m := &Machine{Name: MachineName(st), Definition: def, Policy: b.policy}
-	var diags diag.List
-	if raw, err := def.MarshalCompact(); err == nil && len(raw) > 1<<20 {
-		diags.Add(diag.Diagnostic{File: st.Source.Path, Message: fmt.Sprintf("the state machine definition is %d bytes; Step Functions accepts at most 1 MB", len(raw)),
-			Hint: "split the pipeline into more configs under configs/"})
-	}
-	return m, diags
+	return m, b.split(m)
 }
 
 // MachineName is the state machine name of a stack: the pipeline name,

@@ -14,6 +14,7 @@ type Stack struct {
 	Config  *config.Stack
 	Index   *engine.Index
 	Machine *Machine // nil for a stack of resources only
+	Layout  *Layout
 }
 
 // Load loads, validates and plans every stack of a repo. Stacks are
@@ -30,7 +31,9 @@ func Load(opts config.LoadOptions, reg *engine.Registry) ([]*Stack, diag.List) {
 		}
 		m, pd := Build(cs, idx, reg)
 		diags.Add(pd...)
-		out = append(out, &Stack{Config: cs, Index: idx, Machine: m})
+		l, ld := PlanLayout(cs, m, reg)
+		diags.Add(ld...)
+		out = append(out, &Stack{Config: cs, Index: idx, Machine: m, Layout: l})
 	}
 	if diags.HasErrors() {
 		return nil, diags

@@ -288,9 +288,16 @@ type CaseResult struct {
 
 // Run runs every case against the machines (by state machine name).
 func (s *Suite) Run(machines map[string]*asl.StateMachine) []CaseResult {
+	return s.RunDeployed(machines, nil)
+}
+
+// RunDeployed runs every case against the machines as they deploy:
+// a split pipeline's root starts its children (by ARN placeholder), and
+// a case mocks and expects their states as if the machine were whole.
+func (s *Suite) RunDeployed(machines, children map[string]*asl.StateMachine) []CaseResult {
 	var out []CaseResult
 	for _, c := range s.Cases() {
-		out = append(out, runCase(machines, c))
+		out = append(out, runCase(machines, children, c))
 	}
 	return out
 }
@@ -325,7 +332,7 @@ func (s *Suite) Cases() []Case {
 	return out
 }
 
-func runCase(machines map[string]*asl.StateMachine, c Case) CaseResult {
+func runCase(machines, children map[string]*asl.StateMachine, c Case) CaseResult {
 	res := CaseResult{Machine: c.Machine, Case: c.Name}
 	fail := func(format string, args ...any) CaseResult {
 		res.Problems = append(res.Problems, fmt.Sprintf(format, args...))
@@ -337,6 +344,9 @@ func runCase(machines map[string]*asl.StateMachine, c Case) CaseResult {
 	}
 	states := map[string]bool{}
 	sm.Walk(func(n string, _ *asl.State) { states[n] = true })
+	for _, child := range children {
+		child.Walk(func(n string, _ *asl.State) { states[n] = true })
+	}
 	for _, key := range keys(c.Mocks) {
 		if st, _, _, _ := SplitIterations(key); !states[st] {
 			return fail("the case mocks state %q, which the state machine does not have", st)
@@ -355,7 +365,7 @@ func runCase(machines map[string]*asl.StateMachine, c Case) CaseResult {
 		received[tc.State] = tc.Input
 		return mocked.Invoke(tc)
 	})
-	r, err := executor.Run(sm, c.Input, executor.Options{Tasks: tasks, Name: c.Name})
+	r, err := executor.Run(sm, c.Input, executor.Options{Tasks: tasks, Name: c.Name, Children: children})
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -661,6 +671,27 @@ func Context(stacks []*plan.Stack) *config.Stack {
 
 // Machines maps the planned state machines of the stacks by name, the key
 // the test files use.
+// Deployed returns the machines as they deploy: for a split pipeline the
+// root, whose children are the second map, by their ARN placeholders.
+func Deployed(stacks []*plan.Stack) (machines, children map[string]*asl.StateMachine) {
+	machines, children = map[string]*asl.StateMachine{}, map[string]*asl.StateMachine{}
+	for _, s := range stacks {
+		m := s.Machine
+		if m == nil {
+			continue
+		}
+		machines[m.Name] = m.Definition
+		if m.Root != nil {
+			machines[m.Name] = m.Root
+			for _, p := range m.Parts {
+				children[plan.PartARN(p)] = p.Definition
+			}
+		}
+	}
+	return machines, children
+}
+
+// Machines returns each stack's whole state machine, by name.
 func Machines(stacks []*plan.Stack) map[string]*asl.StateMachine {
 	out := map[string]*asl.StateMachine{}
 	for _, s := range stacks {

@@ -55,6 +55,8 @@ type Stack struct {
 	Machine StateMachine
 	// afterMachine runs once the state machine exists.
 	afterMachine []func(StateMachine)
+	// scope, when set, is the nested stack the current job builds into.
+	scope constructs.Construct
 }
 
 // StateMachine is the part of the CDK state machine triggers need.
@@ -63,8 +65,14 @@ type StateMachine interface {
 	GrantStartExecution(identity awsiam.IGrantable) awsiam.Grant
 }
 
-// Scope is the construct scope engines create into.
-func (s *Stack) Scope() constructs.Construct { return s.Stack }
+// Scope is the construct scope engines create into: the stack, or the
+// nested stack of the job being built when the stack is split.
+func (s *Stack) Scope() constructs.Construct {
+	if s.scope != nil {
+		return s.scope
+	}
+	return s.Stack
+}
 
 // Publish records the deploy-time value of a ref the plan used.
 func (s *Stack) Publish(r engine.Ref, token *string) {

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/blueprint-dev/blueprint/blueprint/asl"
 	"github.com/blueprint-dev/blueprint/blueprint/config"
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"github.com/blueprint-dev/blueprint/blueprint/plan"
@@ -165,6 +166,10 @@ func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix 
 		if it == nil {
 			return fmt.Errorf("internal error: no resource %q", name)
 		}
+		// Shared resources live in the stack itself, whoever needs them.
+		scope := st.scope
+		st.scope = nil
+		defer func() { st.scope = scope }()
 		return buildResource(it)
 	}
 	for _, it := range cs.Pipeline.Resources {
@@ -172,7 +177,17 @@ func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix 
 			return err
 		}
 	}
+	nested := map[int]awscdk.NestedStack{}
 	for _, it := range steps(cs.Pipeline) {
+		st.scope = nil
+		if bk, ok := p.Layout.Bucket(it.Name); ok {
+			if nested[bk] == nil {
+				nested[bk] = awscdk.NewNestedStack(st.Stack, jsii.String(plan.BucketID(bk)), &awscdk.NestedStackProps{
+					Description: jsii.String(fmt.Sprintf("jobs of %s whose names hash to %d of %d (by blueprint)", cs.Name, bk, plan.Buckets)),
+				})
+			}
+			st.scope = nested[bk]
+		}
 		if err := build(reg, it, func(e engine.Engine) (bool, error) {
 			b, ok := e.(StepBuilder)
 			if !ok {
@@ -183,6 +198,7 @@ func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix 
 			return err
 		}
 	}
+	st.scope = nil
 	if p.Machine != nil {
 		if err := buildMachine(st, p, suffix); err != nil {
 			return err
@@ -247,46 +263,26 @@ func MachineName(m *plan.Machine, suffix string) string { return m.Name + suffix
 
 func buildMachine(st *Stack, p *plan.Stack, suffix string) error {
 	m := p.Machine
-	raw, err := m.Definition.MarshalCompact()
-	if err != nil {
-		return fmt.Errorf("write the definition: %w", err)
+	def, policy := m.Definition, m.Policy
+	for _, part := range m.Parts {
+		scope := awscdk.NewNestedStack(st.Stack, jsii.String(plan.PartID(part)), &awscdk.NestedStackProps{
+			Description: jsii.String(fmt.Sprintf("state machine %s of %s: groups %s to %s (by blueprint)", part.Name, m.Name, part.Groups[0], part.Groups[len(part.Groups)-1])),
+		})
+		child, err := newMachine(st, scope, MachineName(m, suffix)+"-"+part.Name, part.Definition, part.Policy)
+		if err != nil {
+			return err
+		}
+		st.Publish(engine.Ref{Kind: engine.StateMachineKind, Name: part.Name, Attr: "arn"}, child.StateMachineArn())
+		st.Publish(engine.Ref{Kind: engine.StateMachineKind, Name: part.Name, Attr: "name"}, child.StateMachineName())
 	}
-	def, err := st.Resolve(string(raw))
-	if err != nil {
-		return fmt.Errorf("internal error: %w", err)
+	if m.Root != nil {
+		def, policy = m.Root, m.RootPolicy
 	}
-	logs := awslogs.NewLogGroup(st.Stack, jsii.String("StateMachineLogs"), &awslogs.LogGroupProps{
-		LogGroupName:  jsii.String("/aws/vendedlogs/states/" + MachineName(m, suffix)),
-		Retention:     awslogs.RetentionDays_ONE_MONTH,
-		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
-	})
-	props := &sfn.StateMachineProps{
-		StateMachineName: jsii.String(MachineName(m, suffix)),
-		DefinitionBody:   sfn.DefinitionBody_FromString(jsii.String(def)),
-		Logs:             &sfn.LogOptions{Destination: logs, Level: sfn.LogLevel_ALL, IncludeExecutionData: jsii.Bool(true)},
-		TracingEnabled:   jsii.Bool(true),
-		Timeout:          awscdk.Duration_Seconds(jsii.Number(float64(m.Definition.TimeoutSeconds))),
+	machine, err := newMachine(st, st.Stack, MachineName(m, suffix), def, policy)
+	if err != nil {
+		return err
 	}
 	envRole := st.EnvironmentRole()
-	if envRole != nil {
-		props.Role = envRole
-	}
-	machine := sfn.NewStateMachine(st.Stack, jsii.String("StateMachine"), props)
-	if envRole == nil {
-		for _, s := range m.Policy.Normalized() {
-			res := make([]*string, len(s.Resources))
-			for i, r := range s.Resources {
-				v, err := st.Resolve(r)
-				if err != nil {
-					return fmt.Errorf("internal error: %w", err)
-				}
-				res[i] = jsii.String(v)
-			}
-			machine.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-				Actions: jsii.Strings(s.Actions...), Resources: &res,
-			}))
-		}
-	}
 	st.Machine = machine
 	for _, fn := range st.afterMachine {
 		fn(machine)
@@ -318,6 +314,53 @@ func buildMachine(st *Stack, p *plan.Stack, suffix string) error {
 		rule.AddTarget(awseventstargets.NewSfnStateMachine(machine, target))
 	}
 	return nil
+}
+
+// newMachine builds a state machine with its log group into scope (the
+// stack, or the nested stack of a part), with a role allowing policy
+// unless the environment role runs it.
+func newMachine(st *Stack, scope constructs.Construct, name string, m *asl.StateMachine, policy *engine.Policy) (sfn.StateMachine, error) {
+	raw, err := m.MarshalCompact()
+	if err != nil {
+		return nil, fmt.Errorf("write the definition: %w", err)
+	}
+	def, err := st.Resolve(string(raw))
+	if err != nil {
+		return nil, fmt.Errorf("internal error: %w", err)
+	}
+	logs := awslogs.NewLogGroup(scope, jsii.String("StateMachineLogs"), &awslogs.LogGroupProps{
+		LogGroupName:  jsii.String("/aws/vendedlogs/states/" + name),
+		Retention:     awslogs.RetentionDays_ONE_MONTH,
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	props := &sfn.StateMachineProps{
+		StateMachineName: jsii.String(name),
+		DefinitionBody:   sfn.DefinitionBody_FromString(jsii.String(def)),
+		Logs:             &sfn.LogOptions{Destination: logs, Level: sfn.LogLevel_ALL, IncludeExecutionData: jsii.Bool(true)},
+		TracingEnabled:   jsii.Bool(true),
+		Timeout:          awscdk.Duration_Seconds(jsii.Number(float64(m.TimeoutSeconds))),
+	}
+	envRole := st.EnvironmentRole()
+	if envRole != nil {
+		props.Role = envRole
+	}
+	machine := sfn.NewStateMachine(scope, jsii.String("StateMachine"), props)
+	if envRole == nil {
+		for _, s := range policy.Normalized() {
+			res := make([]*string, len(s.Resources))
+			for i, r := range s.Resources {
+				v, err := st.Resolve(r)
+				if err != nil {
+					return nil, fmt.Errorf("internal error: %w", err)
+				}
+				res[i] = jsii.String(v)
+			}
+			machine.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions: jsii.Strings(s.Actions...), Resources: &res,
+			}))
+		}
+	}
+	return machine, nil
 }
 
 func stackDescription(cs *config.Stack) string {

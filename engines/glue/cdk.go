@@ -273,7 +273,7 @@ func secretARN(s *synth.Stack, secret string) *string {
 	if strings.HasPrefix(secret, "arn:") {
 		return jsii.String(secret)
 	}
-	return s.Stack.FormatArn(&awscdk.ArnComponents{
+	return awscdk.Stack_Of(s.Scope()).FormatArn(&awscdk.ArnComponents{
 		Service: jsii.String("secretsmanager"), Resource: jsii.String("secret"), ResourceName: jsii.String(secret + "-??????"),
 		ArnFormat: awscdk.ArnFormat_COLON_RESOURCE_NAME,
 	})

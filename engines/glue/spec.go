@@ -193,3 +193,12 @@ func (Connection) Check(spec any, c *engine.CheckContext) {
 
 // ConnectionName is the AWS name of a connection resource.
 func ConnectionName(st *config.Stack, name string) string { return engine.PhysicalName(st, name) }
+
+// Footprint: the job and, without an environment role, its role and that
+// role's policy.
+func (Job) Footprint(_ any, st *config.Stack) int {
+	if st.Var("environment_role_arn") != "" {
+		return 1
+	}
+	return 3
+}

@@ -317,3 +317,15 @@ func (Layer) Check(spec any, c *engine.CheckContext) {
 		checkRuntime(c, fmt.Sprintf("config.compatible_runtimes[%d]", i), r)
 	}
 }
+
+// Footprint: the function, its log group and, without an environment
+// role, its role and that role's policy.
+func (Function) Footprint(_ any, st *config.Stack) int {
+	if st.Var("environment_role_arn") != "" {
+		return 2
+	}
+	return 4
+}
+
+// Footprint: the layer version.
+func (Layer) Footprint(any, *config.Stack) int { return 1 }

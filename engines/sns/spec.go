@@ -147,3 +147,6 @@ func (Publish) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	}
 	return asl.Single(p.StateName(), st), nil
 }
+
+// Footprint: the topic and its access policy.
+func (Topic) Footprint(any, *config.Stack) int { return 2 }
