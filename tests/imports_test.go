@@ -15,7 +15,7 @@ func TestCorePackagesDoNotImportCDK(t *testing.T) {
 	core := []string{
 		"./blueprint/asl", "./blueprint/config", "./blueprint/diag", "./blueprint/engine",
 		"./blueprint/plan", "./blueprint/render", "./blueprint/validate",
-		"./blueprint/executor", "./blueprint/sfntest", "./blueprint/graph",
+		"./blueprint/executor", "./blueprint/sfntest", "./blueprint/graph", "./blueprint/kedro",
 	}
 	for _, pkg := range core {
 		t.Run(pkg, func(t *testing.T) {

@@ -17,7 +17,7 @@ import (
 	"github.com/blueprint-dev/blueprint/internal/testkit"
 )
 
-func blueprint(t *testing.T, args ...string) (int, string) {
+func blueprint(t testing.TB, args ...string) (int, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	app := &cmd.App{Stdout: &out, Stderr: &errOut, LookupEnv: testkit.Env("AWSREGION", "eu-west-1", "AWSACCOUNTID", "111111111111"),

@@ -38,6 +38,10 @@ type Options struct {
 	Version string
 	// Force writes into a non-empty directory, over existing files.
 	Force bool
+	// Files, by slash path, are the pipeline to write instead of an
+	// example's (blueprint import kedro); a README.md among them replaces
+	// the scaffold's. Example then only names where they came from.
+	Files map[string][]byte
 }
 
 // Command is how a scaffolded repo runs blueprint: the version its go.mod
@@ -69,9 +73,12 @@ func Write(dir string, o Options) ([]string, error) {
 	if o.Example == "" {
 		o.Example = examples.Default
 	}
-	src, err := exampleFS(o.Example)
-	if err != nil {
-		return nil, err
+	var src fs.FS
+	if o.Files == nil {
+		var err error
+		if src, err = exampleFS(o.Example); err != nil {
+			return nil, err
+		}
 	}
 	if err := checkTarget(dir, o.Force); err != nil {
 		return nil, err
@@ -107,23 +114,33 @@ func Write(dir string, o Options) ([]string, error) {
 		written = append(written, rel)
 		return os.WriteFile(p, body, 0o644)
 	}
-	err = fs.WalkDir(src, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || p == "README.md" {
-			return err
-		}
-		b, err := fs.ReadFile(src, p)
+	if src != nil {
+		err = fs.WalkDir(src, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || p == "README.md" {
+				return err
+			}
+			b, err := fs.ReadFile(src, p)
+			if err != nil {
+				return err
+			}
+			return put(p, customize(p, b, name, o))
+		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return put(p, customize(p, b, name, o))
-	})
-	if err != nil {
-		return nil, err
+	}
+	for _, p := range engine.SortedKeys(o.Files) {
+		if err := put(p, o.Files[p]); err != nil {
+			return nil, err
+		}
 	}
 	for tmpl, out := range map[string]string{
 		"go.mod.tmpl": "go.mod", "tests/pipeline_test.go.tmpl": "tests/pipeline_test.go", "buildspec.yml.tmpl": "buildspec.yml",
 		"cdk.json.tmpl": "cdk.json", "README.md.tmpl": "README.md", "gitignore.tmpl": ".gitignore", "configs/README.md.tmpl": "configs/README.md",
 	} {
+		if _, own := o.Files[out]; own {
+			continue
+		}
 		b, err := render(tmpl, data)
 		if err != nil {
 			return nil, err
