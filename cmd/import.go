@@ -119,7 +119,10 @@ func (a *App) writeImport(out string, files map[string][]byte, force bool) error
 		if pinned != "" {
 			fmt.Fprintln(a.Stderr, pinned)
 		}
-		fmt.Fprintf(a.Stderr, "next: read %s/README.md (kedro package, datasets on S3), then cd %s && go mod tidy && go test ./tests/...\n", out, out)
+		fmt.Fprintf(a.Stderr, "next: read %s/README.md (kedro package, datasets on S3), then\n  cd %s\n", out, out)
+		for _, s := range scaffold.NextSteps(false) {
+			fmt.Fprintf(a.Stderr, "  %-36s # %s\n", s[0], s[1])
+		}
 		return nil
 	}
 	if cfgErr != nil {

@@ -11,7 +11,7 @@ func readme(pl *Plan, o Options) string {
 	fmt.Fprintf(&b, "%s, imported by `blueprint import kedro` from a kedro-viz export: %d nodes in %d jobs,\n", describe(pl, o), len(pl.Pipeline.Tasks), len(pl.Jobs))
 	fmt.Fprintf(&b, "%d groups run in sequence (a job runs only after every job that produces one of its inputs;\n", len(pl.Waves))
 	b.WriteString("the jobs of a group run in parallel).\n\n")
-	b.WriteString("```sh\nblueprint validate --stage dev   # check the pipeline\nblueprint graph --stage dev      # draw its state machine\nblueprint test                   # run tests/sfn/*.json offline\ngo test ./tests/...              # validate, synthesize and test every stage\n```\n\n")
+	b.WriteString("```sh\ngo mod tidy                              # resolve blueprint into go.sum (once)\ngo test ./tests/...                      # validate, synthesize and test every stage\ngo tool blueprint graph --stage dev      # draw the state machine\ngo tool blueprint test                   # run tests/sfn/*.json offline\n```\n\n")
 	b.WriteString("## Before the first deploy\n\n")
 	b.WriteString("Blueprint wrote the infrastructure; three things are the Kedro project's:\n\n")
 	b.WriteString("1. **Package the project** and put it next to the Dockerfile. From the Kedro project's root:\n\n")
