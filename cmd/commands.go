@@ -12,6 +12,7 @@ import (
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"github.com/blueprint-dev/blueprint/blueprint/plan"
 	"github.com/blueprint-dev/blueprint/blueprint/synth"
+	"github.com/blueprint-dev/blueprint/blueprint/synthcache"
 )
 
 func (a *App) validateCmd() *cobra.Command {
@@ -52,12 +53,15 @@ func (a *App) validateCmd() *cobra.Command {
 func (a *App) synthCmd() *cobra.Command {
 	var c common
 	var out string
-	var skipBundling, cicd bool
+	var skipBundling, cicd, noCache bool
 	cmd := &cobra.Command{
 		Use:   "synth",
 		Short: "Write the CDK cloud assembly (one stack per config) into cdk.out",
 		Long: `synth renders, validates and plans every config, then writes a CDK cloud assembly.
-The previous assembly is replaced only when synth succeeds. Under the CDK CLI
+The previous assembly is replaced only when synth succeeds. An assembly of
+unchanged inputs (rendered configs, the files they name, the environment and
+CDK context, the blueprint binary) is reused from .blueprint/cache/synth
+without running CDK; --no-cache synthesizes anew. Under the CDK CLI
 (cdk.json: {"app": "go tool blueprint synth"}) it writes to $CDK_OUTDIR and reads $CDK_CONTEXT_JSON.`,
 		Example: `  blueprint synth --stage prod
   blueprint synth --stage dev --var owner=data-team --out build/cdk.out
@@ -70,7 +74,7 @@ The previous assembly is replaced only when synth succeeds. Under the CDK CLI
 				return err
 			}
 			if cicd {
-				return a.synthCICD(cmd, &c, opts, out, skipBundling)
+				return a.synthCICD(cmd, &c, opts, out, skipBundling, noCache)
 			}
 			stacks, diags := plan.Load(opts, a.Registry)
 			if err := a.report(&c, diags); err != nil {
@@ -88,6 +92,12 @@ The previous assembly is replaced only when synth succeeds. Under the CDK CLI
 					sopts.OutDir = filepath.Join(c.dir, "cdk.out")
 				}
 			}
+			var cache *synthcache.Cache
+			if !noCache && a.cacheOn() {
+				if cache = a.synthCache(c.dir, [][]*plan.Stack{stacks}, sopts, nil); cache != nil {
+					sopts.Cache = cache
+				}
+			}
 			if err := synth.Synth(stacks, sopts); err != nil {
 				fmt.Fprintf(a.Stderr, "synth failed: %v\n", err)
 				return exitError{ExitInvalid}
@@ -96,7 +106,7 @@ The previous assembly is replaced only when synth succeeds. Under the CDK CLI
 			for i, s := range stacks {
 				names[i] = s.Config.Name
 			}
-			fmt.Fprintf(a.Stderr, "wrote %s: %d stack(s): %s\n", sopts.OutDir, len(stacks), strings.Join(names, ", "))
+			fmt.Fprintf(a.Stderr, "wrote %s: %d stack(s): %s%s\n", sopts.OutDir, len(stacks), strings.Join(names, ", "), reused(cache))
 			return nil
 		},
 	}
@@ -104,7 +114,16 @@ The previous assembly is replaced only when synth succeeds. Under the CDK CLI
 	cmd.Flags().StringVarP(&out, "out", "o", "cdk.out", "where to write the cloud assembly (default: DIR/cdk.out, or $CDK_OUTDIR)")
 	cmd.Flags().BoolVar(&skipBundling, "skip-bundling", false, "do not bundle assets (Lambda layers are not built)")
 	cmd.Flags().BoolVar(&cicd, "cicd", false, "add a CodePipeline stack that tests and deploys every stage of variables.yaml's cicd section")
+	cmd.Flags().BoolVar(&noCache, "no-cache", false, "synthesize even when the inputs are unchanged (the cache in .blueprint/cache/synth is not read)")
 	return cmd
+}
+
+// reused says when the assembly came from the cache.
+func reused(c *synthcache.Cache) string {
+	if c != nil && c.Hit {
+		return " (inputs unchanged: reused from the cache)"
+	}
+	return ""
 }
 
 func (a *App) renderCmd() *cobra.Command {
@@ -181,7 +200,7 @@ func stageOf(stacks []*plan.Stack) string {
 
 // synthCICD plans every stage the cicd section lists and writes them with
 // the CodePipeline stack that deploys them.
-func (a *App) synthCICD(cmd *cobra.Command, c *common, opts config.LoadOptions, out string, skipBundling bool) error {
+func (a *App) synthCICD(cmd *cobra.Command, c *common, opts config.LoadOptions, out string, skipBundling, noCache bool) error {
 	cicd, diags := config.LoadCICD(c.dir)
 	if err := a.report(c, diags); err != nil {
 		return err
@@ -214,10 +233,20 @@ func (a *App) synthCICD(cmd *cobra.Command, c *common, opts config.LoadOptions, 
 			sopts.OutDir = filepath.Join(c.dir, "cdk.out")
 		}
 	}
+	var cache *synthcache.Cache
+	if !noCache && a.cacheOn() {
+		all := make([][]*plan.Stack, len(stages))
+		for i, st := range stages {
+			all[i] = st.Stacks
+		}
+		if cache = a.synthCache(c.dir, all, sopts, map[string]any{"cicd": cicd, "name": name}); cache != nil {
+			sopts.Cache = cache
+		}
+	}
 	if err := synth.SynthCICD(name, stages, cicd, sopts); err != nil {
 		fmt.Fprintf(a.Stderr, "synth failed: %v\n", err)
 		return exitError{ExitInvalid}
 	}
-	fmt.Fprintf(a.Stderr, "wrote %s: the %s-cicd pipeline deploying %s\n", sopts.OutDir, name, strings.Join(cicd.Stages, ", "))
+	fmt.Fprintf(a.Stderr, "wrote %s: the %s-cicd pipeline deploying %s%s\n", sopts.OutDir, name, strings.Join(cicd.Stages, ", "), reused(cache))
 	return nil
 }

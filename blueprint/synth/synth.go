@@ -39,6 +39,16 @@ type Options struct {
 	Registry     *engine.Registry
 	// Environ is read for ENVTAG_* and CodeBuild ids, which become tags.
 	Environ []string
+	// Cache, when set, gives the assembly of unchanged inputs back
+	// without CDK, and keeps each new one.
+	Cache Cache
+}
+
+// Cache keeps assemblies by their inputs (synthcache.Cache).
+type Cache interface {
+	// Restore fills the empty dir with the kept assembly, if there is one.
+	Restore(dir string) bool
+	Store(dir string) error
 }
 
 // DefaultSSMPrefix is where the state machine ARN is published.
@@ -80,6 +90,29 @@ func write(opts Options, post func(dir string) error, build func(awscdk.App) err
 		defer os.RemoveAll(tmp)
 		out = tmp
 	}
+	if opts.Cache == nil || !opts.Cache.Restore(out) {
+		if err := assemble(opts, out, post, build); err != nil {
+			return err
+		}
+		if opts.Cache != nil {
+			// A cache that cannot store costs the next run its reuse only.
+			_ = opts.Cache.Store(out)
+		}
+	}
+	if opts.InPlace {
+		return nil
+	}
+	if err := os.RemoveAll(opts.OutDir); err != nil {
+		return fmt.Errorf("replace %s: %w", opts.OutDir, err)
+	}
+	if err := os.Rename(out, opts.OutDir); err != nil {
+		return fmt.Errorf("move the assembly into %s: %w", opts.OutDir, err)
+	}
+	return nil
+}
+
+// assemble builds the app into out with CDK and checks the result.
+func assemble(opts Options, out string, post func(dir string) error, build func(awscdk.App) error) error {
 	ctx := map[string]any{}
 	for k, v := range opts.Context {
 		ctx[k] = v
@@ -107,15 +140,6 @@ func write(opts Options, post func(dir string) error, build func(awscdk.App) err
 		if err := post(out); err != nil {
 			return err
 		}
-	}
-	if opts.InPlace {
-		return nil
-	}
-	if err := os.RemoveAll(opts.OutDir); err != nil {
-		return fmt.Errorf("replace %s: %w", opts.OutDir, err)
-	}
-	if err := os.Rename(out, opts.OutDir); err != nil {
-		return fmt.Errorf("move the assembly into %s: %w", opts.OutDir, err)
 	}
 	return nil
 }

@@ -32,9 +32,10 @@ func Main(m *testing.M) {
 }
 
 // Env is a fixed environment for reproducible renders: nothing from the
-// developer's shell leaks into a test.
+// developer's shell leaks into a test. The synth cache is off (tests
+// would leave it in the repo's examples) unless kv turns it on.
 func Env(kv ...string) func(string) (string, bool) {
-	m := map[string]string{}
+	m := map[string]string{"BLUEPRINT_CACHE": "off"}
 	for i := 0; i+1 < len(kv); i += 2 {
 		m[kv[i]] = kv[i+1]
 	}
