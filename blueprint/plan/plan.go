@@ -23,6 +23,9 @@ type Machine struct {
 	Parts      []*Part
 	Root       *asl.StateMachine
 	RootPolicy *engine.Policy
+	// size and refs measure Definition and Policy, for the split.
+	size int
+	refs map[string]bool
 }
 
 // HandlerState names the Parallel that carries the global retry and catch.

@@ -86,7 +86,8 @@ func (b *builder) split(m *Machine) diag.List {
 	if err != nil {
 		return b.fail(err)
 	}
-	if len(raw) <= MaxDefinitionBytes && len(machineRefs(m.Definition, m.Policy)) <= MaxMachineRefs {
+	m.size, m.refs = len(raw), machineRefs(m.Definition, m.Policy)
+	if m.size <= MaxDefinitionBytes && len(m.refs) <= MaxMachineRefs {
 		return nil
 	}
 	var diags diag.List
@@ -224,12 +225,15 @@ func span(names []string) string {
 // policy name, pseudo parameters aside.
 func machineRefs(def *asl.StateMachine, pol *engine.Policy) map[string]bool {
 	raw, _ := def.MarshalCompact()
-	text := string(raw)
+	var text strings.Builder
+	text.Write(raw)
 	for _, s := range pol.Statements {
-		text += strings.Join(s.Resources, " ")
+		for _, r := range s.Resources {
+			text.WriteString(" " + r)
+		}
 	}
 	out := map[string]bool{}
-	for _, r := range engine.Refs(text) {
+	for _, r := range engine.Refs(text.String()) {
 		if r.Kind != "aws" && r.Kind != engine.ContextKind {
 			out[r.String()] = true
 		}
@@ -311,7 +315,7 @@ func PlanLayout(st *config.Stack, m *Machine, reg *engine.Registry) (*Layout, di
 		// Machine, role, policy, log group, ARN parameter; CDK moves a
 		// long policy into managed policies of ~6 KB (some 18 ARNs each).
 		machineRes = 5 + 3*len(p.Properties.Schedulers)
-		refs = machineRefs(m.Definition, m.Policy)
+		refs = m.refs
 		policyRefs := len(refs)
 		if m.Root != nil {
 			policyRefs = len(machineRefs(m.Root, m.RootPolicy))
@@ -399,9 +403,8 @@ func (s *Stack) Describe() []string {
 			l.Resources, MaxResources, Buckets, strings.Join(per, ", "), l.Main))
 	}
 	if m := s.Machine; m != nil && len(m.Parts) > 0 {
-		raw, _ := m.Definition.MarshalCompact()
 		out = append(out, fmt.Sprintf("the state machine (%d bytes, %d deploy-time values) runs %d child machines in turn, each over whole groups (at most %d bytes and %d values each):",
-			len(raw), len(machineRefs(m.Definition, m.Policy)), len(m.Parts), MaxDefinitionBytes, MaxMachineRefs))
+			m.size, len(m.refs), len(m.Parts), MaxDefinitionBytes, MaxMachineRefs))
 		for _, p := range m.Parts {
 			out = append(out, fmt.Sprintf("  %s-%s: %d groups, %s (%d bytes, %d values)", m.Name, p.Name, len(p.Groups), span(p.Groups), p.Bytes, p.Refs))
 		}
