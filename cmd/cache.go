@@ -1,10 +1,12 @@
 package cmd
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/blueprint-dev/blueprint/blueprint/plan"
 	"github.com/blueprint-dev/blueprint/blueprint/synth"
@@ -50,6 +52,21 @@ func (a *App) synthCache(dir string, stages [][]*plan.Stack, opts synth.Options,
 		return nil
 	}
 	return c
+}
+
+// progress prints one line per phase of a synth when stderr is a
+// terminal, and is nil (silent) otherwise.
+func (a *App) progress() plan.Progress {
+	f, ok := a.Stderr.(*os.File)
+	if !ok {
+		return nil
+	}
+	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return func(phase string, took time.Duration, detail string) {
+		fmt.Fprintf(a.Stderr, "%-24s %7.2fs  %s\n", phase, took.Seconds(), detail)
+	}
 }
 
 // cacheOn is false when BLUEPRINT_CACHE=off: --no-cache for every run

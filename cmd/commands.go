@@ -76,7 +76,8 @@ without running CDK; --no-cache synthesizes anew. Under the CDK CLI
 			if cicd {
 				return a.synthCICD(cmd, &c, opts, out, skipBundling, noCache)
 			}
-			stacks, diags := plan.Load(opts, a.Registry)
+			progress := a.progress()
+			stacks, diags := plan.LoadWithProgress(opts, a.Registry, progress)
 			if err := a.report(&c, diags); err != nil {
 				return err
 			}
@@ -84,7 +85,7 @@ without running CDK; --no-cache synthesizes anew. Under the CDK CLI
 			if err != nil {
 				return usageError{err}
 			}
-			sopts := synth.Options{OutDir: out, Context: cdkCtx, SkipBundling: skipBundling, Registry: a.Registry, Environ: a.Environ()}
+			sopts := synth.Options{OutDir: out, Context: cdkCtx, SkipBundling: skipBundling, Registry: a.Registry, Environ: a.Environ(), Progress: progress}
 			if !cmd.Flags().Changed("out") {
 				if d, ok := a.LookupEnv("CDK_OUTDIR"); ok && d != "" {
 					sopts.OutDir, sopts.InPlace = d, true
@@ -93,8 +94,9 @@ without running CDK; --no-cache synthesizes anew. Under the CDK CLI
 				}
 			}
 			var cache *synthcache.Cache
-			if !noCache && a.cacheOn() {
+			if a.cacheOn() {
 				if cache = a.synthCache(c.dir, [][]*plan.Stack{stacks}, sopts, nil); cache != nil {
+					cache.Refresh = noCache
 					sopts.Cache = cache
 				}
 			}
@@ -114,7 +116,7 @@ without running CDK; --no-cache synthesizes anew. Under the CDK CLI
 	cmd.Flags().StringVarP(&out, "out", "o", "cdk.out", "where to write the cloud assembly (default: DIR/cdk.out, or $CDK_OUTDIR)")
 	cmd.Flags().BoolVar(&skipBundling, "skip-bundling", false, "do not bundle assets (Lambda layers are not built)")
 	cmd.Flags().BoolVar(&cicd, "cicd", false, "add a CodePipeline stack that tests and deploys every stage of variables.yaml's cicd section")
-	cmd.Flags().BoolVar(&noCache, "no-cache", false, "synthesize even when the inputs are unchanged (the cache in .blueprint/cache/synth is not read)")
+	cmd.Flags().BoolVar(&noCache, "no-cache", false, "synthesize even when the inputs are unchanged (the cache in .blueprint/cache/synth is not read, only refreshed)")
 	return cmd
 }
 
@@ -234,12 +236,13 @@ func (a *App) synthCICD(cmd *cobra.Command, c *common, opts config.LoadOptions, 
 		}
 	}
 	var cache *synthcache.Cache
-	if !noCache && a.cacheOn() {
+	if a.cacheOn() {
 		all := make([][]*plan.Stack, len(stages))
 		for i, st := range stages {
 			all[i] = st.Stacks
 		}
 		if cache = a.synthCache(c.dir, all, sopts, map[string]any{"cicd": cicd, "name": name}); cache != nil {
+			cache.Refresh = noCache
 			sopts.Cache = cache
 		}
 	}

@@ -1,8 +1,11 @@
 package plan
 
 import (
+	"fmt"
 	"strings"
+	"time"
 
+	"github.com/blueprint-dev/blueprint/blueprint/asl"
 	"github.com/blueprint-dev/blueprint/blueprint/config"
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
@@ -21,20 +24,46 @@ type Stack struct {
 // returned only when there is no error at all, so nothing is built from a
 // config that is partly wrong.
 func Load(opts config.LoadOptions, reg *engine.Registry) ([]*Stack, diag.List) {
+	return LoadWithProgress(opts, reg, nil)
+}
+
+// Progress hears how long each phase took, with what it did.
+type Progress func(phase string, took time.Duration, detail string)
+
+// LoadWithProgress is Load telling progress (when not nil) about render,
+// validate and plan.
+func LoadWithProgress(opts config.LoadOptions, reg *engine.Registry, progress Progress) ([]*Stack, diag.List) {
+	if progress == nil {
+		progress = func(string, time.Duration, string) {}
+	}
+	start := time.Now()
 	loaded, diags := config.Load(opts)
+	progress("render", time.Since(start), fmt.Sprintf("%d config(s)", len(loaded)))
 	var out []*Stack
+	var validating, planning time.Duration
+	jobCount, states := 0, 0
 	for _, cs := range loaded {
+		t := time.Now()
 		idx, vd := validate.Stack(cs, reg)
+		validating += time.Since(t)
 		diags.Add(vd...)
 		if vd.HasErrors() {
 			continue
 		}
+		jobCount += len(jobs(cs.Pipeline))
+		t = time.Now()
 		m, pd := Build(cs, idx, reg)
 		diags.Add(pd...)
 		l, ld := PlanLayout(cs, m, reg)
 		diags.Add(ld...)
+		planning += time.Since(t)
+		if m != nil {
+			m.Definition.Walk(func(string, *asl.State) { states++ })
+		}
 		out = append(out, &Stack{Config: cs, Index: idx, Machine: m, Layout: l})
 	}
+	progress("validate", validating, fmt.Sprintf("%d job(s), %s", jobCount, diags.Summary()))
+	progress("plan", planning, fmt.Sprintf("%d state(s)", states))
 	if diags.HasErrors() {
 		return nil, diags
 	}

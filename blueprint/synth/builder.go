@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -41,6 +42,8 @@ type Stack struct {
 	Index  *engine.Index
 	// Bundling is false when asset bundling is skipped.
 	Bundling bool
+	// Progress hears what took time (a bundled asset).
+	Progress func(phase string, took time.Duration, detail string)
 
 	refs    map[string]*string
 	objects map[string]any

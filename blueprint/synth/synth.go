@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
@@ -42,6 +43,15 @@ type Options struct {
 	// Cache, when set, gives the assembly of unchanged inputs back
 	// without CDK, and keeps each new one.
 	Cache Cache
+	// Progress, when set, hears each stack built, each asset bundled and
+	// the assembly written.
+	Progress plan.Progress
+}
+
+func (o Options) progress(phase string, took time.Duration, detail string) {
+	if o.Progress != nil {
+		o.Progress(phase, took, detail)
+	}
 }
 
 // Cache keeps assemblies by their inputs (synthcache.Cache).
@@ -58,9 +68,11 @@ const DefaultSSMPrefix = plan.DefaultSSMPrefix
 func Synth(stacks []*plan.Stack, opts Options) error {
 	return write(opts, nil, func(app awscdk.App) error {
 		for _, p := range stacks {
+			start := time.Now()
 			if err := buildStack(app, p, opts, p.Config.StageSuffix()); err != nil {
 				return fmt.Errorf("%s: %w", p.Config.Source.Path, err)
 			}
+			opts.progress("synth "+p.Config.Name, time.Since(start), layoutNote(p))
 		}
 		return nil
 	})
@@ -111,6 +123,31 @@ func write(opts Options, post func(dir string) error, build func(awscdk.App) err
 	return nil
 }
 
+// layoutNote says what a stack was built as, for progress.
+func layoutNote(p *plan.Stack) string {
+	var parts []string
+	if l := p.Layout; l != nil && l.Nested {
+		parts = append(parts, fmt.Sprintf("about %d resources in %d nested stacks", l.Resources-l.Main, countBuckets(l)))
+	}
+	if p.Machine != nil && len(p.Machine.Parts) > 0 {
+		parts = append(parts, fmt.Sprintf("%d child state machines", len(p.Machine.Parts)))
+	}
+	if parts == nil {
+		return "one template"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func countBuckets(l *plan.Layout) int {
+	n := 0
+	for _, load := range l.Load {
+		if load > 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // assemble builds the app into out with CDK and checks the result.
 func assemble(opts Options, out string, post func(dir string) error, build func(awscdk.App) error) error {
 	ctx := map[string]any{}
@@ -132,7 +169,9 @@ func assemble(opts Options, out string, post func(dir string) error, build func(
 	if err := build(app); err != nil {
 		return err
 	}
+	start := time.Now()
 	app.Synth(nil)
+	opts.progress("write assembly", time.Since(start), out)
 	if err := CheckLimits(out); err != nil {
 		return err
 	}
@@ -155,8 +194,8 @@ func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix 
 	props.Env = envOf(cs)
 	st := &Stack{
 		Stack: awscdk.NewStack(scope, jsii.String(cs.Name), props), Config: cs, Index: p.Index,
-		Bundling: !opts.SkipBundling,
-		refs:     map[string]*string{}, objects: map[string]any{}, ids: map[string]string{}, ctxVals: map[string]*string{},
+		Bundling: !opts.SkipBundling, Progress: opts.progress,
+		refs: map[string]*string{}, objects: map[string]any{}, ids: map[string]string{}, ctxVals: map[string]*string{},
 	}
 	st.Publish(engine.Region, awscdk.Aws_REGION())
 	st.Publish(engine.Account, awscdk.Aws_ACCOUNT_ID())

@@ -53,6 +53,8 @@ type Cache struct {
 	Key  string
 	// Hit is set once Restore gave an assembly back.
 	Hit bool
+	// Refresh makes Restore miss, so the next Store replaces the entry.
+	Refresh bool
 }
 
 // New computes the key of the inputs; the cache lives under the repo.
@@ -252,6 +254,9 @@ func (c *Cache) entry() string { return filepath.Join(c.Root, c.Key) }
 // reports whether it did. An entry that is missing, foreign or damaged
 // is a miss: out is left empty and the caller synthesizes.
 func (c *Cache) Restore(out string) bool {
+	if c.Refresh {
+		return false
+	}
 	raw, err := os.ReadFile(filepath.Join(c.entry(), "manifest.json"))
 	if err != nil {
 		return false

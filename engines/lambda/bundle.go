@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -21,6 +22,7 @@ type bundler struct {
 	dir        string
 	bundleType string
 	cmd        string
+	progress   func(phase string, took time.Duration, detail string)
 	// err records a failed build; a jsii callback cannot return one, so
 	// the builder checks it once the asset is staged.
 	err error
@@ -39,6 +41,10 @@ func (b *bundler) command() string {
 // /asset-input to the layer directory.
 func (b *bundler) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *bool {
 	out := *outputDir
+	start := time.Now()
+	if b.progress != nil {
+		defer func() { b.progress("bundle layer "+b.layer, time.Since(start), b.bundleType) }()
+	}
 	var err error
 	if b.bundleType == "custom" {
 		err = b.custom(out)

@@ -196,7 +196,7 @@ func (Layer) BuildResource(s *synth.Stack, it *config.Item) error {
 		if err != nil {
 			return err
 		}
-		b := &bundler{layer: it.Name, dir: dir, bundleType: cfg.BundleType, cmd: cfg.Cmd}
+		b := &bundler{layer: it.Name, dir: dir, bundleType: cfg.BundleType, cmd: cfg.Cmd, progress: s.Progress}
 		code := awslambda.Code_FromAsset(jsii.String(dir), &awss3assets.AssetOptions{
 			Bundling: &awscdk.BundlingOptions{
 				// CDK requires an image; it is never run because the local
