@@ -126,6 +126,18 @@ func TestBadInputs(t *testing.T) {
 			"config.yaml:1:7: name: the state machine would be named \"nightly-sales-and-inventory-forecast-for-every-store-region-and-product-family-weekly\", 85 characters; Step Functions accepts at most 80 (a shorter name, or PIPELINE_NAME)\n1 error, 0 warnings"},
 		{"a model package group name too long", map[string]string{"config.yaml": "name: forecasting\naws_resources:\n  - {name: store-demand-forecast-models-by-region-and-family, type: sagemaker_model_package_group}\n"}, "prod",
 			"config.yaml:3:12: aws_resources[0].name: the model package group would be named \"store-demand-forecast-models-by-region-and-family-forecasting-prod\", 66 characters; AWS accepts at most 63 (shorten the name; the pipeline's name and the stage are part of it)\n1 error, 0 warnings"},
+		{"an undefined variable hides no other mistake", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n" +
+			"      - {name: A, type: lamda}\n" +
+			"      - {name: B, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t'}}\n" +
+			"      - {name: C, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: m}, result_path: nope}\n" +
+			"      - {name: D, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: m, colour: red}}\n" +
+			"      - {name: E, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: {{ greeting }}}}\n"}, "",
+			// E's empty message is not reported again as missing.
+			"config.yaml:5:25: groups[0].jobs[0].type: unknown step type \"lamda\" (did you mean \"lambda_function\"?)\n" +
+				"config.yaml:6:46: groups[0].jobs[1].config.message: is required\n" +
+				"config.yaml:7:125: groups[0].jobs[2].result_path: path \"nope\" must start with \"$\" (the state input) or \"$$\" (the context object)\n" +
+				"config.yaml:8:111: groups[0].jobs[3].config.colour: unknown key \"colour\" (known keys: message, subject, topic_name)\n" +
+				"config.yaml:9:111: undefined variable \"greeting\" (set it in variables.yaml or with --var greeting=…)\n5 errors, 0 warnings"},
 		{"Jinja's is defined", map[string]string{"config.yaml": "name: p\n{% if owner is defined %}\ncomment: x\n{% endif %}\n"}, "",
 			"config.yaml:2:7: undefined variable \"owner\" (set it in variables.yaml or with --var owner=…)\n" +
 				"config.yaml:2:16: Jinja's \"is defined\" test does not exist in pongo2 (every variable must be defined; for an optional one write {{ x|default:'' }} or give it a value in variables.yaml)\n2 errors, 0 warnings"},

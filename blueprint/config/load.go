@@ -166,10 +166,11 @@ func Load(opts LoadOptions) ([]*Stack, diag.List) {
 
 func loadOne(file string, src []byte, ctx render.Context, opts LoadOptions) (*Stack, diag.List) {
 	res, diags := render.Render(file, src, ctx, opts.RepoDir, opts.LookupEnv)
-	if diags.HasErrors() {
+	if res == nil {
 		return nil, diags
 	}
 	source := NewSource(file, src, res.Text, res.LineMap)
+	source.Unrendered = res.Unrendered
 	var doc yaml.Node
 	if err := yaml.Unmarshal(res.Text, &doc); err != nil {
 		diags.Add(yamlSyntax(source, err))

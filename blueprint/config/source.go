@@ -15,8 +15,32 @@ type Source struct {
 	// LineMap[i] is the template line that produced rendered line i+1; nil
 	// means the two match line for line.
 	LineMap []int
+	// Unrendered are template lines where a reported template mistake
+	// rendered as empty.
+	Unrendered []int
 
 	rendered, template []string
+}
+
+// Quiet drops the diagnostics on the lines of the file where a template
+// mistake was already reported: they would only repeat it (an undefined
+// variable makes its value empty, and the value "missing").
+func (s *Source) Quiet(l diag.List) diag.List {
+	if len(s.Unrendered) == 0 {
+		return l
+	}
+	skip := map[int]bool{}
+	for _, n := range s.Unrendered {
+		skip[n] = true
+	}
+	var out diag.List
+	for _, d := range l {
+		if d.File == s.Path && skip[d.Line] {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // NewSource prepares a source for position lookups.

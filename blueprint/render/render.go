@@ -22,6 +22,10 @@ type Result struct {
 	Text []byte
 	// LineMap[i] is the template line that produced rendered line i+1.
 	LineMap []int
+	// Unrendered are the template lines where an undefined variable,
+	// already reported, rendered as empty: later checks keep quiet there
+	// rather than repeat the mistake.
+	Unrendered []int
 }
 
 var setup sync.Once
@@ -67,7 +71,13 @@ func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 		lookupEnv = os.LookupEnv
 	}
 	text := jinja(string(src))
+	// Undefined variables are reported and render as empty, so the rest of
+	// the file is still rendered and checked: every mistake at once.
+	blank := map[string]bool{}
+	var unrendered []int
 	for _, u := range undefined(text, func(name string) bool { _, ok := ctx[name]; return ok || isHelper(name) }) {
+		blank[u.name] = true
+		unrendered = append(unrendered, u.line)
 		d := diag.Diagnostic{File: file, Line: u.line, Col: u.col, Message: fmt.Sprintf("undefined variable %q", u.name)}
 		if s := diag.Suggest(u.name, keys(ctx)); s != "" {
 			d.Hint = fmt.Sprintf("did you mean %q?", s)
@@ -81,9 +91,6 @@ func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 			d.Hint = "every variable must be defined; for an optional one write {{ x|default:'' }} or give it a value in variables.yaml"
 		}
 		diags.Add(d)
-	}
-	if diags.HasErrors() {
-		return nil, diags
 	}
 	if d := unbalanced(file, text); d != nil {
 		return nil, append(diags, *d)
@@ -100,9 +107,12 @@ func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 	box := newSandbox(repoDir, file)
 	tpl, err := box.template(marked, markLen)
 	if err != nil {
-		return nil, append(diags, jinjaHint(box.diagnose(err, markLen), text))
+		return nil, again(diags, jinjaHint(box.diagnose(err, markLen), text), unrendered)
 	}
 	full := pongo2.Context{}
+	for k := range blank {
+		full[k] = ""
+	}
 	for k, v := range ctx {
 		full[k] = v
 	}
@@ -122,10 +132,22 @@ func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 	box.functions(full)
 	out, err := tpl.Execute(full)
 	if err != nil {
-		return nil, append(diags, jinjaHint(box.diagnose(err, markLen), text))
+		return nil, again(diags, jinjaHint(box.diagnose(err, markLen), text), unrendered)
 	}
 	rendered, lineMap := unmark(out)
-	return &Result{Text: []byte(rendered), LineMap: lineMap}, diags
+	return &Result{Text: []byte(rendered), LineMap: lineMap, Unrendered: unrendered}, diags
+}
+
+// again adds d unless it sits on a line where a mistake was already
+// reported (Jinja's "x is defined" is an undefined "defined" and then a
+// malformed condition).
+func again(diags diag.List, d diag.Diagnostic, reported []int) diag.List {
+	for _, n := range reported {
+		if n == d.Line {
+			return diags
+		}
+	}
+	return append(diags, d)
 }
 
 func isHelper(name string) bool {
