@@ -311,3 +311,47 @@ func TestVersion2NamesCarryTheStageSoStagesShareAnAccount(t *testing.T) {
 		})
 	}
 }
+
+func TestListPrintsOneTypeInFull(t *testing.T) {
+	code, out, errOut := run(t, nil, "list", "choice")
+	require.Equal(t, 0, code, errOut)
+	for _, want := range []string{
+		"choice (step)\n",
+		"  choices      list of mapping; required; at least 1 item\n",
+		"    condition  map of any; required\n",
+		"    groups     list of group (name, jobs); required; at least 1 item\n",
+		"    input      string; required; also written variable\n",
+		"  default      mapping\n    groups  list of group (name, jobs); required; at least 1 item\n",
+		"minimal example (<…> are yours to fill in):\n  name: <name>\n  type: choice\n  choices:\n",
+	} {
+		assert.Contains(t, out, want)
+	}
+	code, out, _ = run(t, nil, "list", "lambda_function")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "    memory                          integer; 128 to 10240; default 128; also written memory_size\n")
+
+	code, out, _ = run(t, nil, "list", "glue-job")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "glue-job: the job YAML that a step of type glue_job names in its config\n")
+	assert.Contains(t, out, "    type    string; required\n")
+	code, out, _ = run(t, nil, "list", "athena-job")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "      type    string; required; one of prepared_statement, sql\n")
+
+	code, _, errOut = run(t, nil, "list", "lamda")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `no type "lamda"; `+"`blueprint list`"+` shows them all (did you mean "lambda_function"?)`)
+}
+
+func TestSchemaPrintsEachKind(t *testing.T) {
+	for _, kind := range []string{"config", "variables", "glue-job", "athena-job", "test-case"} {
+		code, out, errOut := run(t, nil, "schema", "--kind", kind)
+		require.Equal(t, 0, code, errOut)
+		var s map[string]any
+		require.NoError(t, json.Unmarshal([]byte(out), &s), kind)
+		assert.Equal(t, "https://json-schema.org/draft/2020-12/schema", s["$schema"])
+	}
+	code, _, errOut := run(t, nil, "schema", "--kind", "glue")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--kind glue: no such schema; the kinds are athena-job, config, glue-job, test-case, variables")
+}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/blueprint-dev/blueprint/blueprint/config"
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
-	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"github.com/blueprint-dev/blueprint/blueprint/plan"
 	"github.com/blueprint-dev/blueprint/blueprint/synth"
 	"github.com/blueprint-dev/blueprint/blueprint/synthcache"
@@ -162,35 +161,6 @@ func (a *App) renderCmd() *cobra.Command {
 	}
 	c.register(cmd)
 	return cmd
-}
-
-func (a *App) listCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:     "list",
-		Short:   "List the resource, step and trigger types with their keys",
-		Example: `  blueprint list`,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			for _, e := range a.Registry.All() {
-				fmt.Fprintf(a.Stdout, "%s (%s)", e.Type(), e.Kinds())
-				if al, ok := e.(engine.Aliaser); ok && len(al.Aliases()) > 0 {
-					fmt.Fprintf(a.Stdout, ", also written %s", strings.Join(al.Aliases(), ", "))
-				}
-				fmt.Fprintln(a.Stdout)
-				if d, ok := e.(engine.Describer); ok {
-					fmt.Fprintf(a.Stdout, "    %s\n", d.Describe())
-				}
-				fmt.Fprintf(a.Stdout, "    keys: %s\n", strings.Join(keyPaths(e.NewSpec()), ", "))
-			}
-			return nil
-		},
-	}
-	return cmd
-}
-
-// keyPaths lists a spec's keys, with config.* sub-keys spelled out.
-func keyPaths(spec any) []string {
-	return config.KeyPaths(spec)
 }
 
 func stageOf(stacks []*plan.Stack) string {

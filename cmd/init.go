@@ -50,6 +50,14 @@ and a README. It refuses a non-empty DIR unless --force.`,
 			if !cmd.Flags().Changed("blueprint-src") {
 				pinned = pinBlueprint(&o)
 			}
+			o.Schemas = map[string][]byte{}
+			for _, kind := range SchemaKinds(a.Registry) {
+				s, err := Schema(a.Registry, kind, 2)
+				if err != nil {
+					return err
+				}
+				o.Schemas[kind] = s
+			}
 			written, err := scaffold.Write(args[0], o)
 			var ue scaffold.UsageError
 			if errors.As(err, &ue) {

@@ -85,6 +85,14 @@ type Retrier interface {
 	JobRetry() *config.Retry
 }
 
+// JobFiler is implemented by step engines whose jobs read a YAML file of
+// their own (a Glue or an Athena job YAML): its kind as `blueprint list`
+// and `blueprint schema` name it ("glue-job"), the step's key that names
+// the file, and the spec the file decodes into.
+type JobFiler interface {
+	JobFile() (kind, key string, spec any)
+}
+
 // Describer is implemented by engines that explain themselves in `blueprint list`.
 type Describer interface {
 	Describe() string

@@ -42,6 +42,20 @@ type Options struct {
 	// example's (blueprint import kedro); a README.md among them replaces
 	// the scaffold's. Example then only names where they came from.
 	Files map[string][]byte
+	// Schemas are the JSON Schemas written to schemas/, by kind
+	// ("config"), for editors.
+	Schemas map[string][]byte
+}
+
+// SchemaDir holds a new repo's JSON Schemas.
+const SchemaDir = "schemas"
+
+// schemaFiles says which files each schema is for, as editor globs.
+var schemaFiles = map[string][]string{
+	"config":     {"config.yaml", "configs/*.yaml", "configs/*.yml"},
+	"variables":  {"variables.yaml"},
+	"glue-job":   {"customcode/glue/glue_jobs/*.yaml"},
+	"athena-job": {"customcode/athena/athena_jobs/*.yaml"},
 }
 
 // Command is how a scaffolded repo runs blueprint: the version its go.mod
@@ -123,14 +137,14 @@ func Write(dir string, o Options) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			return put(p, customize(p, b, name, o))
+			return put(p, withSchema(p, customize(p, b, name, o), o))
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
 	for _, p := range engine.SortedKeys(o.Files) {
-		if err := put(p, o.Files[p]); err != nil {
+		if err := put(p, withSchema(p, o.Files[p], o)); err != nil {
 			return nil, err
 		}
 	}
@@ -149,6 +163,9 @@ func Write(dir string, o Options) ([]string, error) {
 			return nil, err
 		}
 	}
+	if err := writeSchemas(o.Schemas, put); err != nil {
+		return nil, err
+	}
 	if o.WithEngine {
 		for tmpl, out := range map[string]string{
 			"engine/pause.go.tmpl": "engines/pause/pause.go", "engine/engines.go.tmpl": "engines/engines.go", "engine/main.go.tmpl": "cmd/blueprint/main.go",
@@ -166,6 +183,52 @@ func Write(dir string, o Options) ([]string, error) {
 		return nil, err
 	}
 	return written, nil
+}
+
+// writeSchemas writes the schemas and points VS Code's YAML and JSON
+// support at them (.vscode/settings.json); config.yaml and variables.yaml
+// name theirs in a yaml-language-server line too, for other editors.
+func writeSchemas(schemas map[string][]byte, put func(string, []byte) error) error {
+	if len(schemas) == 0 {
+		return nil
+	}
+	yamlSchemas := map[string][]string{}
+	var jsonSchemas []any
+	for _, kind := range engine.SortedKeys(schemas) {
+		file := SchemaDir + "/" + kind + ".schema.json"
+		if err := put(file, schemas[kind]); err != nil {
+			return err
+		}
+		if kind == "test-case" {
+			jsonSchemas = append(jsonSchemas, map[string]any{"fileMatch": []string{"tests/sfn/*.json"}, "url": "./" + file})
+		} else if globs, ok := schemaFiles[kind]; ok {
+			yamlSchemas["./"+file] = globs
+		}
+	}
+	settings, err := json.MarshalIndent(map[string]any{"yaml.schemas": yamlSchemas, "json.schemas": jsonSchemas}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return put(".vscode/settings.json", append(settings, '\n'))
+}
+
+// withSchema starts a config with its format version when it has none,
+// and names the schemas of config.yaml and variables.yaml on their first
+// line.
+func withSchema(p string, b []byte, o Options) []byte {
+	if p == config.MainFile && !versioned.Match(b) {
+		b = append([]byte("version: 2\n"), b...)
+	}
+	if kind := map[string]string{"config.yaml": "config", "variables.yaml": "variables"}[p]; kind != "" && o.Schemas[kind] != nil {
+		b = append([]byte(Modeline(kind)), b...)
+	}
+	return b
+}
+
+// Modeline is the first line of a YAML file naming its schema for the
+// YAML language server.
+func Modeline(kind string) string {
+	return "# yaml-language-server: $schema=./" + SchemaDir + "/" + kind + ".schema.json\n"
 }
 
 func exampleFS(name string) (fs.FS, error) {
@@ -271,6 +334,9 @@ func customize(p string, b []byte, name string, o Options) []byte {
 	}
 	return []byte(s)
 }
+
+// versioned matches a config that says its format version.
+var versioned = regexp.MustCompile(`(?m)^version:`)
 
 var moduleUnsafe = regexp.MustCompile(`[^a-z0-9._-]+`)
 

@@ -59,6 +59,9 @@ const (
 
 var jobTypes = []string{StatementJob, SQLJob}
 
+// Enums are the job types an Athena job YAML accepts.
+func (Query) Enums() map[string][]string { return map[string][]string{"type": jobTypes} }
+
 // load reads and checks the Athena job YAML of s; its diagnostics point
 // into the YAML (and into the SQL files for template errors).
 func (s *QuerySpec) load(c *engine.CheckContext, wg string) *JobFile {

@@ -98,7 +98,12 @@ func checkRuntime(d *config.Decoder, n *yaml.Node, path string, v any) {
 	}
 }
 
-func (QueryStep) Type() string       { return QueryType }
+func (QueryStep) Type() string { return QueryType }
+
+// JobFile is the Athena job YAML an athena_query step runs.
+func (QueryStep) JobFile() (string, string, any) {
+	return "athena-job", "config.config_file", &JobFile{}
+}
 func (QueryStep) Kinds() engine.Kind { return engine.Step }
 func (QueryStep) NewSpec() any       { return &QuerySpec{} }
 func (QueryStep) Describe() string {

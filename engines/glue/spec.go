@@ -40,9 +40,12 @@ type JobSpec struct {
 	job *job
 }
 
-func (Job) Type() string       { return JobType }
-func (Job) Kinds() engine.Kind { return engine.Step }
-func (Job) NewSpec() any       { return &JobSpec{} }
+func (Job) Type() string { return JobType }
+
+// JobFile is the Glue job YAML a glue_job step runs.
+func (Job) JobFile() (string, string, any) { return "glue-job", "config", &JobFile{} }
+func (Job) Kinds() engine.Kind             { return engine.Step }
+func (Job) NewSpec() any                   { return &JobSpec{} }
 func (Job) Describe() string {
 	return "creates a Glue job from a Glue job YAML in customcode and runs it (glue:startJobRun.sync)"
 }
