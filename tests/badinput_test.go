@@ -3,6 +3,7 @@ package tests
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -74,6 +75,14 @@ func TestBadInputs(t *testing.T) {
 			"config.yaml:1:1: name: is required\n1 error, 0 warnings"},
 		{"a job without a name", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - type: sns_publish\n        config: {topic_name: t, message: m}\n"}, "",
 			"config.yaml:5:9: groups[0].jobs[0].name: is required\nconfig.yaml:6:30: warning: groups[0].jobs[0].config.topic_name: topic \"t\" is not defined in aws_resources; it must already exist in the account\n1 error, 1 warning"},
+		{"a handler the index does not define", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n" + strings.Replace(lambdaJob, "handler: handler", "handler: lambda_handler", 1), fn: fnBody}, "",
+			"config.yaml:10:20: groups[0].jobs[0].config.handler: customcode/lambda_functions/fn/handler.py defines no function \"lambda_handler\"; Lambda would fail every call with Runtime.HandlerNotFound (its functions: handler)\n1 error, 0 warnings"},
+		{"a trigger's handler misspelt", map[string]string{"config.yaml": "name: p\ntriggers:\n  - name: T\n    type: lambda_function\n    config: {entry: customcode/lambda_functions/fn, index: handler.py, handler: handlr}\n", fn: fnBody}, "",
+			"config.yaml:5:81: triggers[0].config.handler: customcode/lambda_functions/fn/handler.py defines no function \"handlr\"; Lambda would fail every call with Runtime.HandlerNotFound (did you mean \"handler\"?)\n1 error, 0 warnings"},
+		{"a misspelt entry folder", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n" + strings.Replace(lambdaJob, "lambda_functions/fn", "lambda_function/fn", 1), fn: fnBody}, "",
+			"config.yaml:8:18: groups[0].jobs[0].config.entry: directory \"customcode/lambda_function/fn\" does not exist (did you mean \"customcode/lambda_functions/fn\"?)\n1 error, 0 warnings"},
+		{"a size with a unit", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n" + lambdaJob + "          memory: 1GB\n", fn: fnBody}, "",
+			"config.yaml:11:19: groups[0].jobs[0].config.memory: must be a whole number of MB; got \"1GB\" (1GB is 1024 MB: write memory: 1024)\n1 error, 0 warnings"},
 		{"a group without a name", map[string]string{"config.yaml": "name: p\ngroups:\n  - jobs:\n" + lambdaJob, fn: fnBody}, "",
 			"config.yaml:3:5: groups[0].name: is required\n1 error, 0 warnings"},
 		{"a layer_ref to nothing", map[string]string{"config.yaml": "name: p\naws_resources:\n  - name: pandas_layer\n    type: lambda_layer\n    config: {layer_arn: {arn: 'arn:aws:lambda:eu-west-1:111111111111:layer:x:1', id: x}}\ngroups:\n  - name: G\n    jobs:\n" + lambdaJob + "          layer_ref: [panda_layer]\n", fn: fnBody}, "",
@@ -93,9 +102,9 @@ func TestBadInputs(t *testing.T) {
 		{"duplicate job names", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n" + lambdaJob + lambdaJob, fn: fnBody}, "",
 			"config.yaml:11:15: groups[0].jobs[1].name: name \"Run\" is already used by groups[0].jobs[0] (first used on line 5; group and job names become state names and must be unique)\n1 error, 0 warnings"},
 		{"a timeout beyond Lambda's limit", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n" + lambdaJob + "          timeout: 901\n", fn: fnBody}, "",
-			"config.yaml:11:20: groups[0].jobs[0].config.timeout: must be at most 900; got 901\n1 error, 0 warnings"},
+			"config.yaml:11:20: groups[0].jobs[0].config.timeout: must be at most 900 seconds; got 901\n1 error, 0 warnings"},
 		{"a word where a number belongs", map[string]string{"config.yaml": "name: p\nproperties:\n  timeout: an hour\n"}, "",
-			"config.yaml:3:12: properties.timeout: must be a whole number; got \"an hour\"\n1 error, 0 warnings"},
+			"config.yaml:3:12: properties.timeout: must be a whole number of seconds; got \"an hour\" (the number of seconds, without a unit)\n1 error, 0 warnings"},
 		{"a choice's default indented into its choice", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: C\n        type: choice\n        choices:\n          - input: $.x\n            condition: {IsPresent: true}\n            groups:\n              - name: I\n                jobs:\n                  - {name: N, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: m}}\n            default:\n              groups:\n                - name: D\n                  jobs:\n                    - {name: M, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: m}}\n"}, "",
 			"config.yaml:14:13: groups[0].jobs[0].choices[0].default: unknown key \"default\" (indentation: \"default\" is a key of groups[0].jobs[0], whose keys are at column 9 (line 5): move it 4 spaces left)\n1 error, 0 warnings"},
 		{"a choice without branches", map[string]string{"config.yaml": "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: C\n        type: choice\n"}, "",

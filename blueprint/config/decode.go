@@ -32,6 +32,8 @@ type Decoder struct {
 	// broken holds paths whose value had the wrong shape: checks below
 	// them ("is required") would only repeat the problem.
 	broken map[string]bool
+	// unit is the unit of the key being decoded, for its messages.
+	unit string
 	// outer are the mappings being decoded around the current one, so a
 	// key indented into the wrong one can be sent back where it belongs.
 	outer []outerMapping
@@ -226,7 +228,9 @@ func (d *Decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		if f.deprecated != "" {
 			d.Warnf(k, kp, "%q is deprecated; write %q", key, f.deprecated)
 		}
+		d.unit = f.unit
 		d.decode(val, fieldByIndex(v, f.index), join(path, f.name))
+		d.unit = ""
 	}
 }
 
@@ -354,6 +358,10 @@ func (d *Decoder) decodeScalar(n *yaml.Node, v reflect.Value, path string) {
 		if err != nil {
 			f, ferr := strconv.ParseFloat(s, 64)
 			if ferr != nil || f != math.Trunc(f) || n.Tag == "!!bool" {
+				if d.unit != "" {
+					d.Errorf(n, path, "must be a whole number of %s; got %s", d.unit, describe(n)).Hint = Convert(s, d.unit, path)
+					return
+				}
 				d.Errorf(n, path, "must be a whole number; got %s", describe(n))
 				return
 			}
@@ -425,6 +433,7 @@ type field struct {
 	name       string
 	index      []int
 	deprecated string // set on alias names: the preferred name
+	unit       string // the unit tag: "MB", "seconds"
 }
 
 type fieldSet struct {
@@ -461,11 +470,12 @@ func structFields(t reflect.Type) fieldSet {
 			if name == "" {
 				name = strings.ToLower(sf.Name)
 			}
-			fs.byName[name] = field{name: name, index: idx}
+			unit := sf.Tag.Get("unit")
+			fs.byName[name] = field{name: name, index: idx, unit: unit}
 			fs.names = append(fs.names, name)
 			if al := sf.Tag.Get("alias"); al != "" {
 				for _, a := range strings.Split(al, ",") {
-					fs.byName[a] = field{name: name, index: idx}
+					fs.byName[a] = field{name: name, index: idx, unit: unit}
 				}
 			}
 		}

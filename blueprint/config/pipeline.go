@@ -26,7 +26,7 @@ type Pipeline struct {
 type Properties struct {
 	Schedulers []*Scheduler `yaml:"schedulers" validate:"dive"`
 	// Timeout of the whole state machine, in seconds.
-	Timeout int `yaml:"timeout" validate:"omitempty,min=1,max=31536000"`
+	Timeout int `yaml:"timeout" unit:"seconds" validate:"omitempty,min=1,max=31536000"`
 	// SSMPrefix replaces "/dataall" in the published state machine ARN path.
 	SSMPrefix string `yaml:"ssm_prefix" validate:"omitempty,startswith=/"`
 }
@@ -68,10 +68,10 @@ func (g *Group) DecodeNode(d *Decoder, n *yaml.Node, path string) {
 // Retry is a retry policy as data.all writes it.
 type Retry struct {
 	ErrorEquals     []string `yaml:"error_equals" validate:"omitempty,min=1"`
-	IntervalSeconds *int     `yaml:"interval_seconds" validate:"omitempty,min=1,max=99999999"`
+	IntervalSeconds *int     `yaml:"interval_seconds" unit:"seconds" validate:"omitempty,min=1,max=99999999"`
 	RetryAttempts   *int     `yaml:"retry_attempts" alias:"retry_attempt,max_attempts" validate:"omitempty,min=0,max=99999999"`
 	BackoffRate     *float64 `yaml:"backoff_rate" validate:"omitempty,min=1"`
-	MaxDelaySeconds *int     `yaml:"max_delay_seconds" validate:"omitempty,min=1,max=31622400"`
+	MaxDelaySeconds *int     `yaml:"max_delay_seconds" unit:"seconds" validate:"omitempty,min=1,max=31622400"`
 }
 
 // Catch handles errors of the whole pipeline by running its own groups.

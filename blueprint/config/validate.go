@@ -67,7 +67,12 @@ func (d *Decoder) Check(spec any, path string) {
 		if d.Broken(p) {
 			continue
 		}
-		d.Errorf(d.Node(p), p, "%s", Sentence(fe))
+		msg := Sentence(fe)
+		if u := unitOf(spec, fe.Namespace()); u != "" && (fe.Tag() == "min" || fe.Tag() == "max" || fe.Tag() == "gte" || fe.Tag() == "lte") {
+			// "must be at most 900; got 1000" → "… 900 seconds; …"
+			msg = strings.Replace(msg, " "+fe.Param()+";", " "+fe.Param()+" "+u+";", 1)
+		}
+		d.Errorf(d.Node(p), p, "%s", msg)
 	}
 }
 

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -67,10 +68,55 @@ func (c *CheckContext) Warnf(rel, format string, args ...any) {
 func (c *CheckContext) RepoFile(rel, value string, dir bool) (string, bool) {
 	abs, err := RepoPath(c.Stack.RepoDir, value, dir)
 	if err != nil {
-		c.Errorf(rel, "%v", err)
+		d := c.Errorf(rel, "%v", err)
+		if s := SuggestPath(c.Stack.RepoDir, value, dir); s != "" {
+			d.Hint = fmt.Sprintf("did you mean %q?", s)
+		}
 		return "", false
 	}
 	return abs, true
+}
+
+// SuggestPath finds the repo path closest to a missing one, fixing one
+// misspelt segment or more ("customcode/lambda_function/hello" →
+// "customcode/lambda_functions/hello"); "" when nothing is close.
+func SuggestPath(repo, value string, dir bool) string {
+	clean := filepath.ToSlash(filepath.Clean(filepath.FromSlash(value)))
+	if clean == "." || clean == ".." || strings.HasPrefix(clean, "../") || filepath.IsAbs(value) {
+		return ""
+	}
+	var found func(p string, wantDir bool) string
+	found = func(p string, wantDir bool) string {
+		if fi, err := os.Stat(filepath.Join(repo, filepath.FromSlash(p))); err == nil && fi.IsDir() == wantDir {
+			return p
+		}
+		parent, base := path.Split(p)
+		parent = strings.TrimSuffix(parent, "/")
+		if parent != "" {
+			if parent = found(parent, true); parent == "" {
+				return ""
+			}
+		}
+		entries, err := os.ReadDir(filepath.Join(repo, filepath.FromSlash(parent)))
+		if err != nil {
+			return ""
+		}
+		var names []string
+		for _, e := range entries {
+			if e.IsDir() == wantDir {
+				names = append(names, e.Name())
+			}
+		}
+		s := diag.Suggest(base, names)
+		if s == "" {
+			return ""
+		}
+		return path.Join(parent, s)
+	}
+	if s := found(clean, dir); s != clean {
+		return s
+	}
+	return ""
 }
 
 // RepoPath resolves a repo-relative path, refusing absolute paths and

@@ -134,12 +134,12 @@ aws_resources:
 }
 
 func TestBadLambdaConfigs(t *testing.T) {
-	base := map[string]string{"customcode/fn/handler.py": "def handler(e, c):\n    return e\n", "customcode/img/README": "no Dockerfile here\n"}
+	base := map[string]string{"customcode/fn/handler.py": "def handler(e, c):\n    return e\n\n\nh = handler\n", "customcode/img/README": "no Dockerfile here\n"}
 	tests := []struct{ name, cfg, want string }{
 		{"a missing index file", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: main.py, handler: h}}\n",
 			`config.yaml:5:80: groups[0].jobs[0].config.index: file "customcode/fn/main.py" does not exist`},
 		{"memory below Lambda's minimum", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py, handler: h, memory: 64}}\n",
-			`config.yaml:5:112: groups[0].jobs[0].config.memory: must be at least 128; got 64`},
+			`config.yaml:5:112: groups[0].jobs[0].config.memory: must be at least 128 MB; got 64`},
 		{"an unknown runtime", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py, handler: h, runtime: python3.21}}\n",
 			`config.yaml:5:113: groups[0].jobs[0].config.runtime: unknown Lambda runtime "python3.21" (did you mean "python3.12"?)`},
 		{"an image directory without a Dockerfile", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {image: {directory: customcode/img}}}\n",

@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -43,8 +44,8 @@ type FunctionConfig struct {
 	Index       string            `yaml:"index" validate:"required_without=Image"`
 	Handler     string            `yaml:"handler" validate:"required_without=Image"`
 	Runtime     string            `yaml:"runtime"`
-	Timeout     int               `yaml:"timeout" validate:"min=1,max=900"`
-	Memory      int               `yaml:"memory" alias:"memory_size" validate:"min=128,max=10240"`
+	Timeout     int               `yaml:"timeout" unit:"seconds" validate:"min=1,max=900"`
+	Memory      int               `yaml:"memory" alias:"memory_size" unit:"MB" validate:"min=128,max=10240"`
 	Environment map[string]string `yaml:"environment"`
 	LayerRef    []string          `yaml:"layer_ref" alias:"layers"`
 	// ReservedConcurrentExecutions caps parallel runs; 0 disables the function.
@@ -88,6 +89,58 @@ var (
 		"AWS_ACCESS_KEY_ID": true, "AWS_SECRET_ACCESS_KEY": true, "AWS_SESSION_TOKEN": true, "LAMBDA_TASK_ROOT": true, "LAMBDA_RUNTIME_DIR": true}
 )
 
+var (
+	pyDef    = regexp.MustCompile(`(?m)^(?:async[ \t]+)?def[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(`)
+	pyAssign = regexp.MustCompile(`(?m)^([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[^=\n]*)?=[^=]`)
+	pyImport = regexp.MustCompile(`(?m)^(?:from[ \t]+\S+[ \t]+)?import[ \t]+\(?([^)\n#]+)`)
+)
+
+// checkHandler reports a Python handler its index file does not define at
+// top level (a def, an assignment or an import): Lambda would fail every
+// invocation with Runtime.HandlerNotFound.
+func checkHandler(c *engine.CheckContext, abs, index, handler string) {
+	src, err := os.ReadFile(abs)
+	if err != nil {
+		return
+	}
+	if strings.ContainsAny(handler, ".{") {
+		return // not a plain function name: nothing to look up
+	}
+	names := map[string]bool{}
+	var defs []string
+	for _, m := range pyDef.FindAllStringSubmatch(string(src), -1) {
+		names[m[1]] = true
+		defs = append(defs, m[1])
+	}
+	for _, m := range pyAssign.FindAllStringSubmatch(string(src), -1) {
+		names[m[1]] = true
+	}
+	for _, m := range pyImport.FindAllStringSubmatch(string(src), -1) {
+		for _, part := range strings.Split(m[1], ",") {
+			f := strings.Fields(part)
+			if len(f) == 0 {
+				continue
+			}
+			if f[0] == "*" {
+				return // a star import may bring it
+			}
+			names[f[len(f)-1]] = true
+		}
+	}
+	if names[handler] {
+		return
+	}
+	d := c.Errorf("config.handler", "%s defines no function %q; Lambda would fail every call with Runtime.HandlerNotFound", index, handler)
+	switch s := diag.Suggest(handler, defs); {
+	case s != "":
+		d.Hint = fmt.Sprintf("did you mean %q?", s)
+	case len(defs) > 0:
+		d.Hint = "its functions: " + strings.Join(defs, ", ")
+	default:
+		d.Hint = fmt.Sprintf("define def %s(event, context): in %s", handler, index)
+	}
+}
+
 // Check checks files, references and what only some kinds accept.
 func (Function) Check(spec any, c *engine.CheckContext) {
 	s := spec.(*FunctionSpec)
@@ -112,7 +165,10 @@ func (Function) Check(spec any, c *engine.CheckContext) {
 		}
 		if cfg.Entry != "" {
 			if _, ok := c.RepoFile("config.entry", cfg.Entry, true); ok && cfg.Index != "" {
-				c.RepoFile("config.index", filepath.ToSlash(filepath.Join(cfg.Entry, cfg.Index)), false)
+				index := filepath.ToSlash(filepath.Join(cfg.Entry, cfg.Index))
+				if abs, ok := c.RepoFile("config.index", index, false); ok && cfg.Handler != "" && filepath.Ext(cfg.Index) == ".py" {
+					checkHandler(c, abs, index, cfg.Handler)
+				}
 			}
 		}
 		checkRuntime(c, "config.runtime", cfg.Runtime)
