@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/blueprint-dev/blueprint/blueprint/config"
 	"github.com/blueprint-dev/blueprint/cmd"
 	"github.com/blueprint-dev/blueprint/engines"
 	"github.com/blueprint-dev/blueprint/internal/check"
@@ -76,13 +77,28 @@ func TestInitScaffoldsARepoWhoseOwnTestsPass(t *testing.T) {
 	steps := nextSteps(t, out, dir)
 	require.Equal(t, []string{"go mod tidy", "go test ./tests/...", "go run ./cmd/blueprint synth --stage dev"}, steps)
 	runIn(t, dir, steps[0])
-	tests := runIn(t, dir, strings.Replace(steps[1], "go test", "go test -v", 1))
+	// go test ./tests/..., as the RunTests stage runs it (gotestsum aside):
+	// its coverage report measures the code the tests run, never nothing.
+	_, args, _ := strings.Cut(config.RunTests[1], " -- ")
+	require.True(t, strings.HasSuffix(args, " "+strings.TrimPrefix(steps[1], "go test ")), "RunTests runs the printed go test")
+	tests := runIn(t, dir, "mkdir -p tests/reports && go test -v "+args)
 	assert.Contains(t, tests, "ok")
+	cover, err := os.ReadFile(filepath.Join(dir, "tests", "reports", "coverage.out"))
+	require.NoError(t, err)
+	assert.Greater(t, strings.Count(string(cover), "\n"), 1000, "coverage.out holds blocks, not only its mode line")
+	assert.Contains(t, string(cover), "github.com/blueprint-dev/blueprint/blueprint/validate/")
+	assert.Contains(t, string(cover), "/engines/pause/pause.go:")
 	// The state machine cases run as subtests, addressed by the repo's name.
 	for _, c := range []string{"HelloThenDone", "AFailingStepIsReported"} {
 		assert.Contains(t, tests, "--- PASS: TestStateMachineCases/prod/pipeline/orders/"+c)
 	}
 	assert.Contains(t, runIn(t, dir, "go run ./cmd/blueprint test --stage prod"), "2 passed, 0 failed")
+	// A renamed pipeline keeps its cases: they name it {{ pipeline_name }}.
+	vars, err := os.ReadFile(filepath.Join(dir, "variables.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "variables.yaml"), []byte(strings.Replace(string(vars), "project_name: orders", "project_name: orders-v2", 1)), 0o644))
+	assert.Contains(t, runIn(t, dir, "go run ./cmd/blueprint test --stage prod"), "2 passed, 0 failed")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "variables.yaml"), vars, 0o644))
 	runIn(t, dir, strings.Replace(steps[2], "dev", "prod", 1))
 	tmpl, err := os.ReadFile(filepath.Join(dir, "cdk.out", "orders.template.json"))
 	require.NoError(t, err)

@@ -29,6 +29,17 @@ type CICD struct {
 	Node         *yaml.Node `yaml:"-" validate:"-"`
 }
 
+// RunTests are the RunTests stage's commands: the repo's tests, with a
+// JUnit report and a Cobertura report of the Go code they run, blueprint's
+// (validating, planning and synthesizing the pipeline) and the repo's own
+// packages. A pipeline repo of config alone has no Go code of its own, and
+// measuring only ./... gave an empty report (line-rate NaN).
+var RunTests = []string{
+	"mkdir -p tests/reports",
+	"gotestsum --junitfile tests/reports/junit.xml -- -coverprofile=tests/reports/coverage.out -coverpkg=./...,github.com/blueprint-dev/blueprint/... ./tests/...",
+	"gocover-cobertura < tests/reports/coverage.out > tests/reports/coverage.xml",
+}
+
 // LoadCICD reads the cicd section of a repo's variables.yaml.
 func LoadCICD(repo string) (*CICD, diag.List) {
 	const file = "variables.yaml"

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/blueprint-dev/blueprint/blueprint/asl"
 	"github.com/blueprint-dev/blueprint/blueprint/config"
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
@@ -58,6 +59,64 @@ func (o Options) load(dir string) ([]*plan.Stack, diag.List) {
 func (o Options) lookupEnv() func(string) (string, bool) {
 	env := o.Env
 	return func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+}
+
+// Plan validates and plans the pipeline at dir, failing the test with
+// every diagnostic when it does not validate: its stacks, with the config
+// each was read from and its state machine, for tests that follow the
+// config as it is edited.
+func Plan(t testing.TB, dir string, o Options) []*plan.Stack {
+	t.Helper()
+	stacks, diags := o.load(dir)
+	if diags.HasErrors() {
+		var b bytes.Buffer
+		diags.Print(&b)
+		t.Fatalf("the pipeline does not validate for stage %q:\n%s", o.Stage, b.String())
+	}
+	return stacks
+}
+
+// Jobs are the names of every job of a config, nested ones (a choice's
+// branches) included: each is a state of the planned state machine.
+func Jobs(st *plan.Stack) []string {
+	var out []string
+	var walk func(groups []*config.Group)
+	walk = func(groups []*config.Group) {
+		for _, g := range groups {
+			for _, j := range g.Jobs {
+				out = append(out, j.Name)
+				if n, ok := j.Spec.(engine.Nester); ok {
+					walk(n.NestedGroups())
+				}
+			}
+		}
+	}
+	walk(st.Config.Pipeline.Groups)
+	if st.Config.Pipeline.Catch != nil {
+		walk(st.Config.Pipeline.Catch.Groups)
+	}
+	return out
+}
+
+// MissingJobs are the jobs of a config with no state in its planned state
+// machine: a job's state is named after it, or its states "<job>: …".
+func MissingJobs(st *plan.Stack) []string {
+	states := map[string]bool{}
+	if st.Machine != nil {
+		st.Machine.Definition.Walk(func(name string, _ *asl.State) {
+			states[name] = true
+			if job, _, ok := strings.Cut(name, ": "); ok {
+				states[job] = true
+			}
+		})
+	}
+	var out []string
+	for _, j := range Jobs(st) {
+		if !states[j] {
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 // Validate fails the test with every diagnostic when the pipeline at dir

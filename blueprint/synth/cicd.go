@@ -60,12 +60,7 @@ func SynthCICD(name string, stages []StageStacks, c *config.CICD, opts Options) 
 				"go install gotest.tools/gotestsum@v1.13.0",
 				"go install github.com/boumenot/gocover-cobertura@v1.5.0",
 			),
-			Commands: jsii.Strings(
-				"mkdir -p tests/reports",
-				"gotestsum --junitfile tests/reports/junit.xml -- -coverprofile=tests/reports/coverage.out -coverpkg=./... ./tests/...",
-				"gocover-cobertura < tests/reports/coverage.out > tests/reports/coverage.xml",
-				c.SynthCommand,
-			),
+			Commands:               jsii.Strings(append(append([]string(nil), config.RunTests...), c.SynthCommand)...),
 			PrimaryOutputDirectory: jsii.String("cdk.out"),
 			PartialBuildSpec:       awscodebuild.BuildSpec_FromObject(&reports),
 			BuildEnvironment:       &awscodebuild.BuildEnvironment{BuildImage: awscodebuild.LinuxBuildImage_STANDARD_7_0()},

@@ -112,6 +112,7 @@ func Write(dir string, o Options) ([]string, error) {
 		// installed: the README, cdk.json and the build alike.
 		"Blueprint": Command(o.WithEngine),
 		"NextSteps": NextSteps(o.WithEngine),
+		"RunTests":  config.RunTests,
 		"Version":   engine.FirstNonEmpty(o.Version, "v0.0.0"),
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(abs), ".blueprint-init-")
@@ -323,10 +324,6 @@ func customize(p string, b []byte, name string, o Options) []byte {
 	switch p {
 	case "variables.yaml":
 		s = strings.Replace(s, "project_name: my-pipeline", "project_name: "+name, 1)
-	case "tests/sfn/pipeline.json":
-		// The cases address the state machine by name.
-		q, _ := json.Marshal(config.SafeName(name))
-		s = strings.ReplaceAll(s, `"my-pipeline": {`, string(q)+": {")
 	case "config.yaml":
 		if o.WithEngine {
 			s = strings.Replace(s, "  - name: Notify\n", "  - name: Settle\n    jobs:\n      - name: LetItSettle\n        type: pause\n        config:\n          seconds: 30\n\n  - name: Notify\n", 1)

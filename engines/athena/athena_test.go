@@ -24,7 +24,7 @@ func TestBadAthenaInputs(t *testing.T) {
 	const yml = "customcode/athena/athena_jobs/reports.yaml"
 	tests := []struct{ fixture, want string }{
 		{"missing-job-yaml",
-			`config.yaml:13:24: groups[0].jobs[0].config.config_file: file "customcode/athena/athena_jobs/report.yaml" does not exist`},
+			`config.yaml:13:24: groups[0].jobs[0].config.config_file: file "customcode/athena/athena_jobs/report.yaml" does not exist (did you mean "customcode/athena/athena_jobs/reports.yaml"?)`},
 		{"job-yaml-not-yaml",
 			yml + `:3:4: invalid YAML: "jobs" is at column 4, between the dashes of the list at line 2 (column 3) and the keys of "name" at line 2 (column 5) (indentation: indent it 1 space more, to column 5, with "name" (line 2))`},
 		{"job-yaml-without-steps",
