@@ -334,6 +334,8 @@ func TestListPrintsOneTypeInFull(t *testing.T) {
 	require.Equal(t, 0, code)
 	assert.Contains(t, out, "glue-job: the job YAML that a step of type glue_job names in its config\n")
 	assert.Contains(t, out, "    type    string; required\n")
+	assert.Contains(t, out, "      when type is sql: ", "the runner's handlers, each with its config keys")
+	assert.Contains(t, out, "        output  string; database.table to save the result as (overwrite)\n")
 	code, out, _ = run(t, nil, "list", "athena-job")
 	require.Equal(t, 0, code)
 	assert.Contains(t, out, "      type    string; required; one of prepared_statement, sql\n")

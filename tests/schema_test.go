@@ -194,3 +194,18 @@ func TestAScaffoldedRepoNamesItsSchemas(t *testing.T) {
 		assert.NoError(t, s.Validate(asJSON(t, raw)), file)
 	}
 }
+
+// TestTheGlueJobSchemaChecksEachHandlersConfig: a built-in handler's
+// config is held to its keys; a repo's own handler's is left open.
+func TestTheGlueJobSchemaChecksEachHandlersConfig(t *testing.T) {
+	s := compiled(t, "glue-job", 0)
+	ok := "steps:\n  - {name: q, type: sql, config: {file: q.sql, output: db.t}}\n  - {name: c, type: my_handler, config: {anything: 1}}\n"
+	assert.NoError(t, s.Validate(asJSON(t, []byte(ok))))
+	for _, bad := range []string{
+		"steps:\n  - {name: q, type: sql, config: {file: q.sql, outptu: db.t}}\n",
+		"steps:\n  - {name: q, type: sql, config: {output: db.t}}\n",
+		"steps:\n  - {name: a, type: assertion, config: {sql: select 1, sign: sometimes}}\n",
+	} {
+		assert.Error(t, s.Validate(asJSON(t, []byte(bad))), bad)
+	}
+}

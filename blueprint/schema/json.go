@@ -110,9 +110,25 @@ func (g *generator) object(s *Shape, fixed map[string]any, desc string) map[stri
 			required = append(required, f.Name)
 		}
 	}
-	out := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	out := map[string]any{"type": "object", "properties": props, "additionalProperties": s.Open}
 	if len(required) > 0 {
 		out["required"] = required
+	}
+	// A key shaped by another's value: one if/then branch per value.
+	var branches []any
+	for _, f := range s.Fields {
+		for _, v := range sortedKeys(f.Variants) {
+			x := f.Variants[v]
+			p := g.shape(x.Shape, nil)
+			p["description"] = x.Doc
+			branches = append(branches, map[string]any{
+				"if":   map[string]any{"properties": map[string]any{f.By: map[string]any{"const": v}}, "required": []string{f.By}},
+				"then": map[string]any{"properties": map[string]any{f.Name: map[string]any{"anyOf": []any{p, map[string]any{"$ref": "#/$defs/templated"}}}}},
+			})
+		}
+	}
+	if len(branches) > 0 {
+		out["allOf"] = branches
 	}
 	if desc != "" {
 		out["description"] = desc

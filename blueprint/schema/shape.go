@@ -38,6 +38,8 @@ type Shape struct {
 	Elem   *Shape   // Array, Map
 	// ItemKind says which types an Item may have.
 	ItemKind engine.Kind
+	// Open lets an Object have keys of its own too.
+	Open bool
 }
 
 // Field is one key of an object.
@@ -48,7 +50,26 @@ type Field struct {
 	Default  any // nil when the key has none
 	Enum     []string
 	Min, Max *float64
+	Doc      string
 	Shape    *Shape
+	// Variants are the shapes the key takes by the value of its sibling
+	// key By (a Glue job step's config, by its type), with a line each.
+	By       string
+	Variants map[string]*Variant
+}
+
+// Variant is one shape a key takes.
+type Variant struct {
+	Doc   string
+	Shape *Shape
+}
+
+// Varianter is implemented by specs one of whose keys is shaped by the
+// value of another (a Glue job step's config by its handler type): key,
+// the key deciding, and the shapes by value. Values not listed (a repo's
+// own handlers) take the key's own shape.
+type Varianter interface {
+	Variants() (key, by string, variants map[string]*Variant)
 }
 
 // Enumer is implemented by specs whose values are checked by hand against
@@ -139,6 +160,11 @@ func fields(v reflect.Value, t reflect.Type) []*Field {
 	if e, ok := reflect.New(t).Interface().(Enumer); ok {
 		enums = e.Enums()
 	}
+	var vkey, vby string
+	var variants map[string]*Variant
+	if v, ok := reflect.New(t).Interface().(Varianter); ok {
+		vkey, vby, variants = v.Variants()
+	}
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
 		tag := sf.Tag.Get("yaml")
@@ -178,6 +204,9 @@ func fields(v reflect.Value, t reflect.Type) []*Field {
 		rules(f, sf.Tag.Get("validate"))
 		if e, ok := enums[name]; ok {
 			f.Enum = e
+		}
+		if name == vkey {
+			f.By, f.Variants = vby, variants
 		}
 		if fv.IsValid() && !fv.IsZero() && f.Shape.Kind != Object {
 			f.Default = fv.Interface()

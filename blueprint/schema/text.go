@@ -22,7 +22,23 @@ func Write(w io.Writer, s *Shape, indent string) {
 		if inner := objectOf(f.Shape); inner != nil {
 			Write(w, inner, indent+"  ")
 		}
+		for _, v := range sortedKeys(f.Variants) {
+			x := f.Variants[v]
+			fmt.Fprintf(w, "%s  when %s is %s: %s\n", indent, f.By, v, x.Doc)
+			if inner := objectOf(x.Shape); inner != nil {
+				Write(w, inner, indent+"    ")
+			}
+		}
 	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // objectOf is the object a key holds, directly or as its list's or map's
@@ -40,6 +56,9 @@ func objectOf(s *Shape) *Shape {
 // Summary is a key's one line: its type and rules.
 func (f *Field) Summary() string {
 	parts := []string{f.Shape.Describe()}
+	if f.Doc != "" {
+		parts = append(parts, f.Doc)
+	}
 	if f.Required {
 		parts = append(parts, "required")
 	}
