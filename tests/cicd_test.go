@@ -77,5 +77,5 @@ func TestCICDNeedsItsSection(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "variables.yaml"), append(vars, []byte("cicd:\n  stages: [dev, qa]\n  approve_before: [prod]\n")...), 0o644))
 	code, out = blueprint(t, "synth", "--dir", dir, "--cicd")
 	assert.Equal(t, 1, code)
-	assert.Equal(t, "variables.yaml:11:3: cicd.repository: is required\nvariables.yaml:12:19: cicd.approve_before: stage \"prod\" is not in cicd.stages\n2 errors, 0 warnings\n", out)
+	assert.Equal(t, "variables.yaml:12:3: cicd.repository: is required\nvariables.yaml:13:19: cicd.approve_before: stage \"prod\" is not in cicd.stages\n2 errors, 0 warnings\n", out)
 }
