@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-//go:embed all:starter all:batch all:container-lambda all:glue-athena all:sagemaker
+//go:embed all:starter all:batch all:container-lambda all:fan-out all:glue-athena all:sagemaker
 var files embed.FS
 
 // Default is the example blueprint init starts from.

@@ -70,7 +70,7 @@ func TestBlueprintTestRunsTheDefaultPipelineCases(t *testing.T) {
 // branch, sagemaker's endpoint wait loop ends in each of its three ways.
 func TestEveryExampleHasCasesThatPass(t *testing.T) {
 	for name, want := range map[string]string{
-		"batch": "3 passed", "container-lambda": "3 passed", "glue-athena": "2 passed",
+		"batch": "3 passed", "container-lambda": "3 passed", "fan-out": "4 passed", "glue-athena": "2 passed",
 		"sagemaker": "4 passed", "starter": "2 passed",
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -214,4 +214,19 @@ func TestBlueprintTestPrintsTheHistory(t *testing.T) {
          7 Caught                     RetryAndErrorHandler  Lambda.Unknown
 `)
 	assert.Contains(t, out, "        16 ExecutionFailed            PipelineFailed\n")
+}
+
+// TestFanOutToleratesOneBadBatchAndFailsOnTwo is issue 16's promise on the
+// fan-out example: its distributed map tolerates one failed batch in five
+// (20%) and fails the pipeline, through the global catch, on two.
+func TestFanOutToleratesOneBadBatchAndFailsOnTwo(t *testing.T) {
+	code, out, errOut := runTest(t, "--dir", filepath.Join("..", "examples", "fan-out"), "--stage", "dev")
+	require.Equal(t, 0, code, out+errOut)
+	assert.Contains(t, out, `  PASS fan-out / OneBadBatchInFiveIsTolerated
+       path: RetryAndErrorHandler → List → ListPartitions → Partitions → PerPartition → (Partition → ProcessPartition) ×3 → Files → PerFile (1 of 5 child executions failed, tolerated) → (FileBatch → ProcessFiles) ×3 → FileBatch → ProcessFiles (failed ValueError) → FileBatch → ProcessFiles → Notify → NotifyDone
+`)
+	assert.Contains(t, out, `  PASS fan-out / TwoBadBatchesFailThePipeline
+       path: RetryAndErrorHandler (caught States.ExceedToleratedFailureThreshold) → List → ListPartitions → Partitions → PerPartition → (Partition → ProcessPartition) ×3 → Files → PerFile (2 of 5 child executions failed) → FileBatch → ProcessFiles → FileBatch → ProcessFiles (failed ValueError) → FileBatch → ProcessFiles (failed ValueError) → FileBatch → ProcessFiles → FileBatch → ProcessFiles → OnFailure → NotifyFailure → PipelineFailed
+`)
+	assert.Contains(t, out, "4 passed, 0 failed\n")
 }

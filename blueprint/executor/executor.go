@@ -214,6 +214,8 @@ type execution struct {
 	ctx         map[string]any
 	transitions int
 	res         *Result
+	// iterations holds the index of each Map iteration running, innermost last.
+	iterations []int
 }
 
 func (e *execution) event(typ, state, detail string) {
@@ -396,7 +398,7 @@ func (e *execution) work(name string, s *asl.State, eff any, ctx map[string]any,
 			return e.runChild(name, s.Resource, child, input)
 		}
 		e.event("TaskScheduled", name, s.Resource)
-		out, err := e.opts.Tasks.Invoke(TaskContext{State: name, Resource: s.Resource, Input: params, Attempt: retries, Iteration: iteration(ctx)})
+		out, err := e.opts.Tasks.Invoke(TaskContext{State: name, Resource: s.Resource, Input: params, Attempt: retries, Iteration: e.iteration()})
 		if err != nil {
 			e.event("TaskFailed", name, err.Error)
 			return nil, err

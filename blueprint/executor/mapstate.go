@@ -72,7 +72,9 @@ func (e *execution) mapState(name string, s *asl.State, eff any, ctx map[string]
 	var first *Error
 	for i, in := range inputs {
 		mapCtx := map[string]any{"Item": map[string]any{"Index": float64(i), "Value": in}}
+		e.iterations = append(e.iterations, i)
 		v, err := e.machine(proc, in, mapCtx)
+		e.iterations = e.iterations[:len(e.iterations)-1]
 		if err == nil {
 			out[i] = v
 			continue
@@ -88,7 +90,7 @@ func (e *execution) mapState(name string, s *asl.State, eff any, ctx map[string]
 		out[i] = map[string]any{"Error": err.Error, "Cause": err.Cause}
 	}
 	if distributed && failed > 0 && !tolerated(s, failed, len(inputs)) {
-		e.event("MapRunFailed", name, asl.ErrToleratedFailure)
+		e.event("MapRunFailed", name, fmt.Sprintf("%d of %d child executions failed", failed, len(inputs)))
 		return nil, &Error{Error: asl.ErrToleratedFailure, Cause: fmt.Sprintf("%d of %d child executions failed (%s), more than the Map tolerates; the first: %s: %s",
 			failed, len(inputs), percent(failed, len(inputs)), first.Error, first.Cause)}
 	}
@@ -137,7 +139,7 @@ func (e *execution) readItems(name string, r *asl.ItemReader, eff any, ctx map[s
 		return nil, &Error{Error: asl.ErrItemReaderFailed, Cause: "no task handler to read the items"}
 	}
 	e.event("ItemReaderScheduled", name, r.Resource)
-	got, ferr := e.opts.Tasks.Invoke(TaskContext{State: name, Resource: r.Resource, Input: params, Attempt: retries, Iteration: iteration(ctx)})
+	got, ferr := e.opts.Tasks.Invoke(TaskContext{State: name, Resource: r.Resource, Input: params, Attempt: retries, Iteration: e.iteration()})
 	if ferr != nil {
 		return nil, ferr
 	}
@@ -295,12 +297,11 @@ func (e *execution) written(name string, w *asl.ResultWriter, eff any, ctx map[s
 	return map[string]any{"MapRunArn": arn, "ResultWriterDetails": map[string]any{"Bucket": bucket, "Key": key}}, nil
 }
 
-// iteration is the index of the innermost Map iteration of a context, or -1.
-func iteration(ctx map[string]any) int {
-	m, _ := ctx["Map"].(map[string]any)
-	item, _ := m["Item"].(map[string]any)
-	if i, ok := item["Index"].(float64); ok {
-		return int(i)
+// iteration is the index of the innermost Map iteration running, or -1;
+// Parallel branches inside an iteration are in it too.
+func (e *execution) iteration() int {
+	if len(e.iterations) == 0 {
+		return -1
 	}
-	return -1
+	return e.iterations[len(e.iterations)-1]
 }

@@ -472,6 +472,7 @@ func Path(history []executor.Event) []string {
 		retries int
 		failed  string
 		caught  string
+		mapRun  string
 	}
 	var steps []step
 	last := func(state string) *step {
@@ -494,6 +495,14 @@ func Path(history []executor.Event) []string {
 			if st := last(ev.State); st != nil {
 				st.failed = ev.Detail
 			}
+		case ev.Type == "MapRunSucceeded" && !strings.HasPrefix(ev.Detail, "0 of"):
+			if st := last(ev.State); st != nil {
+				st.mapRun = ev.Detail + ", tolerated"
+			}
+		case ev.Type == "MapRunFailed":
+			if st := last(ev.State); st != nil {
+				st.mapRun = ev.Detail
+			}
 		case ev.Type == "Caught":
 			if st := last(ev.State); st != nil {
 				st.caught = ev.Detail
@@ -511,6 +520,9 @@ func Path(history []executor.Event) []string {
 			notes = append(notes, "retried twice")
 		default:
 			notes = append(notes, fmt.Sprintf("retried %d times", st.retries))
+		}
+		if st.mapRun != "" {
+			notes = append(notes, st.mapRun)
 		}
 		if st.failed != "" && st.failed != st.caught {
 			notes = append(notes, "failed "+st.failed)
