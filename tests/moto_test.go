@@ -32,7 +32,10 @@ func TestPipelineCasesEndTheSameInMoto(t *testing.T) {
 	// SageMaker integrations even when mocked), glue-athena (its SQL quotes
 	// literals with \' in States.Format, which moto's parser does not
 	// read: corpus case IntrinsicFormatEscapedQuote) and batch (a failed
-	// job throws States.TaskFailed, which moto will not take as a mock).
+	// job throws States.TaskFailed, which moto will not take as a mock) and
+	// fan-out (moto's parser has no ItemBatcher, and it never applies a
+	// distributed map's tolerated failures: corpus cases
+	// DistributedMapItemBatcher and DistributedMapFailsPastItsTolerance).
 	for _, dir := range []string{root, "../examples/starter", "../examples/container-lambda"} {
 		stacks := testkit.Plan(t, dir, testkit.Options{Stage: "dev"})
 		machines := sfntest.Machines(stacks)

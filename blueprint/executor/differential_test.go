@@ -45,7 +45,7 @@ func ours(t *testing.T, c moto.Case) moto.Result {
 	sm, err := asl.Parse(c.Definition)
 	require.NoError(t, err, c.Name)
 	var unmocked []string
-	r, err := executor.Run(sm, c.Input, executor.Options{Tasks: c.Mocks.Tasks(&unmocked), Name: "run"})
+	r, err := executor.Run(sm, c.Input, executor.Options{Tasks: c.Tasks(&unmocked), Name: "run"})
 	require.NoError(t, err, c.Name)
 	require.Empty(t, unmocked, c.Name)
 	out := moto.Result{Name: c.Name, Status: r.Status, Error: r.Error, Cause: r.Cause}
@@ -65,8 +65,9 @@ func same(t *testing.T, want, got moto.Result, msg string) {
 	assert.JSONEq(t, string(w), string(g), msg)
 	assert.Equal(t, want.Error, got.Error, msg)
 	// moto words the causes of runtime and query errors in Python terms
-	// (class names, event ids); only the error name is the contract.
-	if want.Status == executor.Failed && want.Error != asl.ErrRuntime && want.Error != asl.ErrQueryEvaluation {
+	// (class names, event ids), and AWS documents no wording for a Map Run
+	// over its tolerance; only the error name is the contract.
+	if want.Status == executor.Failed && want.Error != asl.ErrRuntime && want.Error != asl.ErrQueryEvaluation && want.Error != asl.ErrToleratedFailure {
 		assert.Equal(t, want.Cause, got.Cause, msg)
 	}
 }
@@ -117,8 +118,12 @@ func TestCorpusAgainstLiveMoto(t *testing.T) {
 	for i, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			live := results[i]
-			require.NotEqual(t, "REFUSED", live.Status, live.Cause)
 			require.NotNil(t, c.Moto)
+			// moto refuses some definitions AWS runs (ItemBatcher, JSONL
+			// readers): allowed only as a declared difference.
+			if live.Status == "REFUSED" && (c.Differs == nil || c.Moto.Status != "REFUSED") {
+				require.Fail(t, "moto refuses the definition", live.Cause)
+			}
 			same(t, *c.Moto, live, "moto no longer ends the case as recorded")
 			if c.Differs == nil {
 				same(t, live, ours(t, c.Case), "our executor and moto differ")

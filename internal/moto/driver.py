@@ -1,7 +1,8 @@
 """Run ASL definitions in moto's Step Functions executor with mocked tasks.
 
 Reads a JSON list of cases from the file named by argv[1]:
-  {"name", "definition", "input", "mocks": {state: {"0"|"1-2": {"Return": v} | {"Throw": {"Error", "Cause"}}}}}
+  {"name", "definition", "input", "mocks": {state: {"0"|"1-2": {"Return": v} | {"Throw": {"Error", "Cause"}}}},
+   "s3": {bucket: {key: body}}}
 and prints a JSON list of results: {"name", "status", "output", "error", "cause"}.
 
 moto parses Step Functions Local mock files but does not load them; the
@@ -95,6 +96,11 @@ def run(case):
             res["status"] = "REFUSED"
             res["cause"] = str(e)
             return res
+        s3 = boto3.client("s3", region_name="us-east-1")
+        for bucket, objects in (case.get("s3") or {}).items():
+            s3.create_bucket(Bucket=bucket)
+            for key, body in objects.items():
+                s3.put_object(Bucket=bucket, Key=key, Body=body.encode())
         _current[0] = _test_case("machine", case["name"], case.get("mocks") or {})
         ex = sfn.start_execution(stateMachineArn=arn, name="run", input=json.dumps(case.get("input", {})))["executionArn"]
         deadline = time.time() + 30

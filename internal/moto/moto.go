@@ -7,8 +7,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"maps"
 	"path/filepath"
+	"slices"
+	"strings"
 
+	"github.com/blueprint-dev/blueprint/blueprint/executor"
 	"github.com/blueprint-dev/blueprint/blueprint/sfntest"
 )
 
@@ -22,6 +26,42 @@ type Case struct {
 	Definition json.RawMessage `json:"definition"`
 	Input      any             `json:"input"`
 	Mocks      sfntest.Mocks   `json:"mocks,omitempty"`
+	// S3 holds the objects of each bucket (key → body) that item readers
+	// read: moto puts them in its S3, Tasks serves them to our executor.
+	S3 map[string]map[string]string `json:"s3,omitempty"`
+}
+
+// Tasks answers item readers from the case's S3 objects, as S3 would
+// (ListObjectsV2 in key order; GetObject the body), and tasks from its
+// mocks.
+func (c Case) Tasks(unmocked *[]string) executor.TaskHandler {
+	mocked := c.Mocks.Tasks(unmocked)
+	return executor.TaskFunc(func(tc executor.TaskContext) (any, *executor.Error) {
+		in, _ := tc.Input.(map[string]any)
+		bucket, _ := in["Bucket"].(string)
+		objects, ok := c.S3[bucket]
+		switch {
+		case !ok:
+			return mocked.Invoke(tc)
+		case strings.HasSuffix(tc.Resource, ":s3:listObjectsV2"):
+			prefix, _ := in["Prefix"].(string)
+			var list []any
+			for _, k := range slices.Sorted(maps.Keys(objects)) {
+				if strings.HasPrefix(k, prefix) {
+					list = append(list, map[string]any{"Key": k, "Size": len(objects[k]), "StorageClass": "STANDARD"})
+				}
+			}
+			return list, nil
+		case strings.HasSuffix(tc.Resource, ":s3:getObject"):
+			key, _ := in["Key"].(string)
+			body, ok := objects[key]
+			if !ok {
+				return nil, &executor.Error{Error: "S3.NoSuchKey", Cause: "no object " + key}
+			}
+			return body, nil
+		}
+		return mocked.Invoke(tc)
+	})
 }
 
 // Result is how an execution ended. Status REFUSED means moto would not
