@@ -172,7 +172,7 @@ func TestInitRefusesWhatItCannotDoAndWritesNothing(t *testing.T) {
 		{"a file path", []string{"init", file}, 1, "blueprint: init " + file + ": " + file + " is a file; init writes a new directory\n"},
 		{"a non-empty directory", []string{"init", full}, 1, "blueprint: init " + full + ": " + full + " is not empty (1 entries); choose a new directory, or --force to write into it\n"},
 		{"an unknown example", []string{"init", filepath.Join(base, "new"), "--example", "sagemker"}, 2,
-			"blueprint: no example \"sagemker\"; the examples are batch, container-lambda, glue-athena, sagemaker, starter (did you mean \"sagemaker\"?)\nRun 'blueprint --help' for usage.\n"},
+			"blueprint: no example \"sagemker\"; the examples are batch, container-lambda, fan-out, glue-athena, sagemaker, starter (did you mean \"sagemaker\"?)\nRun 'blueprint --help' for usage.\n"},
 		{"no directory", []string{"init"}, 2, "blueprint: init takes one DIR, the new repo's directory\nRun 'blueprint --help' for usage.\n"},
 	}
 	for _, tt := range tests {

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/blueprint-dev/blueprint/blueprint/asl"
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"github.com/blueprint-dev/blueprint/blueprint/executor"
 	"github.com/blueprint-dev/blueprint/blueprint/plan"
 	"github.com/blueprint-dev/blueprint/blueprint/sfntest"
@@ -176,4 +177,48 @@ func TestSynth2000Jobs(t *testing.T) {
 		}
 	}
 	check.Assembly(t, a.Dir)
+}
+
+// TestADistributedMapInAChildMachineStartsThatChild: a distributed map
+// starts executions of the machine it runs in, so in a split pipeline
+// its part, not the root, is the one granted them.
+func TestADistributedMapInAChildMachineStartsThatChild(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, bigpipe.Write(dir, bigpipe.Shape{Groups: 500, Lambdas: 1, Publishes: 3}))
+	cfg := filepath.Join(dir, "config.yaml")
+	raw, err := os.ReadFile(cfg)
+	require.NoError(t, err)
+	raw = append(raw, []byte(`  - name: Fan
+    jobs:
+      - name: PerItem
+        type: map
+        mode: distributed
+        items: $.items
+        groups:
+          - name: Each
+            jobs:
+              - {name: NotifyItem, type: sns_publish, config: {topic_name: events, message: item}}
+`)...)
+	require.NoError(t, os.WriteFile(cfg, raw, 0o644))
+	stacks := testkit.Plan(t, dir, testkit.Options{Stage: "dev"})
+	m := stacks[0].Machine
+	require.Greater(t, len(m.Parts), 1)
+	last := m.Parts[len(m.Parts)-1]
+	require.Contains(t, last.Groups, "Fan")
+	grants := func(p *engine.Policy) map[string]bool {
+		out := map[string]bool{}
+		for _, s := range p.Normalized() {
+			for _, a := range s.Actions {
+				if a == "states:StartExecution" {
+					for _, r := range s.Resources {
+						out[r] = true
+					}
+				}
+			}
+		}
+		return out
+	}
+	own := engine.ARN("states", fmt.Sprintf("stateMachine:big-dev-%s", last.Name))
+	assert.True(t, grants(last.Policy)[own], "the part starts its own executions: %v", grants(last.Policy))
+	assert.False(t, grants(m.RootPolicy)[engine.ARN("states", "stateMachine:big-dev")], "the root runs no distributed map")
 }

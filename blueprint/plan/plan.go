@@ -41,7 +41,7 @@ func Build(st *config.Stack, idx *engine.Index, reg *engine.Registry) (*Machine,
 	if len(p.Groups) == 0 {
 		return nil, nil
 	}
-	b := &builder{st: st, idx: idx, reg: reg, policy: &engine.Policy{}}
+	b := &builder{st: st, idx: idx, reg: reg, policy: &engine.Policy{}, machine: MachineName(st) + st.StageSuffix()}
 	body, err := b.chain(p.Groups)
 	if err != nil {
 		return nil, b.fail(err)
@@ -75,6 +75,8 @@ type builder struct {
 	idx    *engine.Index
 	reg    *engine.Registry
 	policy *engine.Policy
+	// machine is the deployed name of the machine the states go into.
+	machine string
 }
 
 // fail turns a planning error, which validation should have prevented,
@@ -174,7 +176,7 @@ func (b *builder) job(j *config.Item) (*asl.Fragment, error) {
 		return nil, fmt.Errorf("type %q cannot run as a step", j.Type)
 	}
 	f, err := pl.Plan(j.Spec, &engine.PlanContext{
-		Item: j, Stack: b.st, Index: b.idx, Registry: b.reg, Policy: b.policy, Groups: b.chain, Machine: MachineName(b.st) + b.st.StageSuffix(),
+		Item: j, Stack: b.st, Index: b.idx, Registry: b.reg, Policy: b.policy, Groups: b.chain, Machine: b.machine,
 	})
 	if err != nil {
 		return nil, err

@@ -98,7 +98,7 @@ func (b *builder) split(m *Machine) diag.List {
 	}
 	var groups []sized
 	for _, g := range b.st.Pipeline.Groups {
-		gb := &builder{st: b.st, idx: b.idx, reg: b.reg, policy: &engine.Policy{}}
+		gb := &builder{st: b.st, idx: b.idx, reg: b.reg, policy: &engine.Policy{}, machine: b.machine}
 		f, err := gb.group(g)
 		if err != nil {
 			return b.fail(err)
@@ -149,10 +149,11 @@ func (b *builder) split(m *Machine) diag.List {
 			refs[r] = true
 		}
 	}
-	root := &builder{st: b.st, idx: b.idx, reg: b.reg, policy: &engine.Policy{}}
+	root := &builder{st: b.st, idx: b.idx, reg: b.reg, policy: &engine.Policy{}, machine: b.machine}
 	var chain *asl.Fragment
 	for i, gs := range parts {
-		pb := &builder{st: b.st, idx: b.idx, reg: b.reg, policy: &engine.Policy{}}
+		// A distributed map starts executions of the part it is in.
+		pb := &builder{st: b.st, idx: b.idx, reg: b.reg, policy: &engine.Policy{}, machine: fmt.Sprintf("%s-part%d", b.machine, i+1)}
 		var cgs []*config.Group
 		var names []string
 		for _, g := range gs {
