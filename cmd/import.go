@@ -66,8 +66,10 @@ without --force.`,
 				pl, gd = kedro.Group(p, groupBy)
 				diags.Add(gd...)
 			}
-			if diags.HasErrors() {
+			if len(diags) > 0 {
 				diags.Sorted().Print(a.Stderr)
+			}
+			if diags.HasErrors() {
 				return exitError{ExitInvalid}
 			}
 			abs, err := filepath.Abs(out)

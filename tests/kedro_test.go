@@ -52,6 +52,8 @@ func TestKedroImportValidatesAndSynthesizesForBothTargets(t *testing.T) {
 			switch target {
 			case kedro.Lambda:
 				assert.Len(t, a.Resources(t, "spaceflights", "AWS::Lambda::Function"), 8)
+				tmpl := string(a.Templates["spaceflights"])
+				assert.Equal(t, 8, strings.Count(tmpl, `":s3:::spaceflights-data-dev/*"`), "every function's role reads and writes the data bucket")
 			case kedro.Batch:
 				assert.Len(t, a.Resources(t, "spaceflights", "AWS::Batch::JobDefinition"), 1)
 				assert.Len(t, a.Resources(t, "spaceflights", "AWS::Batch::JobQueue"), 1)
@@ -203,4 +205,35 @@ func TestTheREADMEKedroGraphIsTheImports(t *testing.T) {
 	m := testkit.Plan(t, dir, testkit.Options{Stage: "dev"})[0].Machine
 	assert.Equal(t, graph.Mermaid(m.Name, m.Definition), body,
 		"redraw it with: blueprint import kedro blueprint/kedro/testdata/spaceflights/build --out /tmp/x/spaceflights && blueprint graph -C /tmp/x/spaceflights --stage dev")
+}
+
+// TestTheTwoHundredNodeImportSynthesizesInNestedStacks: 200 functions
+// (800-odd resources) go past one template's 500, so the jobs go to
+// nested stacks and the state machine to child machines; the import's
+// cases still pass. cfn-lint on its 19 templates runs with BLUEPRINT_HEAVY=1.
+func TestTheTwoHundredNodeImportSynthesizesInNestedStacks(t *testing.T) {
+	export := filepath.Join(t.TempDir(), "export")
+	require.NoError(t, os.MkdirAll(filepath.Join(export, "api"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(export, "api", "main"), kedro.Synthetic(200), 0o644))
+	dir := filepath.Join(t.TempDir(), "large")
+	code, text := blueprint(t, "import", "kedro", export, "--out", dir)
+	require.Equal(t, 0, code, text)
+	assert.Contains(t, text, "200 nodes → 200 jobs (by node)")
+
+	a := testkit.Synth(t, testkit.Plan(t, dir, testkit.Options{Stage: "dev"}), false)
+	functions, nested := 0, 0
+	for name := range a.Templates {
+		functions += len(a.Resources(t, name, "AWS::Lambda::Function"))
+		if strings.HasSuffix(name, ".nested") {
+			nested++
+		}
+	}
+	assert.Equal(t, 200, functions)
+	assert.Greater(t, nested, 1)
+	if os.Getenv("BLUEPRINT_HEAVY") == "1" {
+		check.Assembly(t, a.Dir)
+	}
+	code, text = blueprint(t, "test", "--dir", dir)
+	require.Equal(t, 0, code, text)
+	assert.Contains(t, text, "2 passed, 0 failed")
 }

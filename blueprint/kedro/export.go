@@ -169,6 +169,10 @@ func packageName(api string, tasks []*Task) string {
 	return ""
 }
 
+// generatedName is the name Kedro gives a node without one:
+// func([in1,in2]) -> [out].
+var generatedName = regexp.MustCompile(`^[^(]*\(\[.*\]\) -> \[.*\]$`)
+
 var pyIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func quoteAll(s []string) []string {
@@ -326,6 +330,11 @@ func (ex *export) pipeline(file, id string) (*Pipeline, diag.List) {
 			t := &Task{ID: n.ID, Name: engine.FirstNonEmpty(n.FullName, qualified(ns, name)), Tags: append([]string(nil), n.Tags...)}
 			t.Namespace, _, _ = strings.Cut(ns, ".")
 			sort.Strings(t.Tags)
+			if generatedName.MatchString(t.Name) {
+				d.Add(diag.Diagnostic{File: file, Path: at + ".full_name", Severity: diag.Warning,
+					Message: fmt.Sprintf("task node %q has no name of its own: Kedro calls it %q after its function and datasets, and renames it when they change", n.ID, t.Name),
+					Hint:    "give the Kedro node a name: node(func, inputs, outputs, name=\"...\"), so re-imports keep its job"})
+			}
 			if prev, dup := names[t.Name]; dup {
 				errf(at+".name", "task node %q is named %q like %s; kedro run --nodes could not tell them apart", n.ID, t.Name, prev)
 				continue

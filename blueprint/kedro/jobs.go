@@ -233,6 +233,9 @@ func names(jobs []*Job) {
 	taken := map[string]bool{}
 	for _, j := range jobs {
 		base := j.Nodes[0]
+		if generatedName.MatchString(base) {
+			base, _, _ = strings.Cut(base, "(") // its function's name
+		}
 		switch {
 		case j.Namespace != "":
 			base = j.Namespace

@@ -330,3 +330,22 @@ func TestUpdateWritesUserFilesOnlyWhenMissing(t *testing.T) {
 	_, err = Update(dir, map[string][]byte{"config.yaml": []byte("x")}, false)
 	assert.ErrorIs(t, err, ErrNotImported)
 }
+
+func TestANodeKedroNamedAfterItsFunctionIsAWarning(t *testing.T) {
+	good, err := os.ReadFile(build + "/api/main")
+	require.NoError(t, err)
+	main := strings.Replace(string(good), `"full_name":"feature_importance_node"`, `"full_name":"feature_importance([data_science.regressor,params:feature_names]) -> [feature_importance]"`, 1)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "main"), []byte(main), 0o644))
+	p, d := Read(filepath.Join(dir, "main"), "")
+	require.False(t, d.HasErrors(), "%v", d)
+	require.Len(t, d, 1)
+	assert.Contains(t, d[0].String(), `warning: nodes[`)
+	assert.Contains(t, d[0].String(), `has no name of its own: Kedro calls it "feature_importance([data_science.regressor,params:feature_names]) -> [feature_importance]"`)
+	pl := group(t, p, ByNode)
+	var names []string
+	for _, j := range pl.Jobs {
+		names = append(names, j.Name)
+	}
+	assert.Contains(t, names, "feature_importance", "the job is named after the function")
+}

@@ -28,7 +28,7 @@ func readme(pl *Plan, o Options) string {
 	if o.Target == Batch {
 		b.WriteString("   The job definition's role reads and writes that bucket. Set `subnet_export` and\n   `vpc_export` to your network stack's CloudFormation exports.\n\n")
 	} else {
-		b.WriteString("   The functions need a role that reads and writes it: set `ENVROLEARN` to one at synth\n   (blueprint's functions otherwise get a role without S3 access).\n\n")
+		b.WriteString("   Each function's role reads and writes that bucket (`data_bucket`); with `ENVROLEARN`\n   set, that role must.\n\n")
 	}
 	b.WriteString("## Re-import\n\n")
 	b.WriteString("Run `blueprint import kedro` again on a new export, with the same flags and `--out` this repo:\n")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -134,6 +135,17 @@ func buildFunction(s *synth.Stack, it *config.Item) (awslambda.Function, error) 
 			props.Role = r
 		}
 		fn = awslambda.NewFunction(s.Scope(), s.ID("Function", it.Name), props)
+	}
+	if b := cfg.DataBucket; b != "" && s.EnvironmentRole() == nil {
+		// The environment role is the user's to grant; a role of ours gets
+		// the bucket, as a Batch job definition's does.
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: jsii.Strings("s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject"),
+			Resources: jsii.Strings(
+				*awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":s3:::" + b)}),
+				*awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":s3:::" + b + "/*")}),
+			),
+		}))
 	}
 	s.PublishItem(FunctionType, it, "arn", fn.FunctionArn())
 	s.PublishItem(FunctionType, it, "name", fn.FunctionName())

@@ -160,6 +160,8 @@ func TestBadLambdaConfigs(t *testing.T) {
 			`config.yaml:5:27: aws_resources[0].config.layer_entry: bundle_type simple installs customcode/fn/requirements.txt, which does not exist`},
 		{"an unknown bundle type", "name: p\naws_resources:\n  - name: L\n    type: lambda_layer\n    config: {layer_entry: customcode/fn, bundle_type: docker}\n",
 			`config.yaml:5:55: aws_resources[0].config.bundle_type: must be one of "simple" or "custom"; got "docker"`},
+		{"a data bucket given as a URI", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py, handler: h, data_bucket: 's3://data'}}\n",
+			`config.yaml:5:117: groups[0].jobs[0].config.data_bucket: "s3://data" is no S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens (the name, not an s3:// URI or an ARN)`},
 		{"a reserved environment variable", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py, handler: h, environment: {AWS_REGION: x}}}\n",
 			`config.yaml:5:130: groups[0].jobs[0].config.environment.AWS_REGION: AWS_REGION is set by Lambda itself and cannot be overridden`},
 	}

@@ -52,6 +52,9 @@ type FunctionConfig struct {
 	ReservedConcurrentExecutions *int `yaml:"reserved_concurrent_executions" validate:"omitempty,min=0"`
 	// Payload is the static invoke payload of a step, instead of the state input.
 	Payload any `yaml:"payload"`
+	// DataBucket is an S3 bucket the function reads and writes (its role
+	// gets the objects' Get, Put, Delete and the bucket's List).
+	DataBucket string `yaml:"data_bucket"`
 	// Image builds the function from a Dockerfile (a container-image function).
 	Image *Image   `yaml:"image"`
 	Cmd   []string `yaml:"cmd"`
@@ -81,6 +84,8 @@ func (Function) Describe() string {
 func (Function) NewSpec() any {
 	return &FunctionSpec{Config: FunctionConfig{Timeout: DefaultTimeout, Memory: DefaultMemory}}
 }
+
+var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 
 var (
 	envName  = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*$`)
@@ -172,6 +177,9 @@ func (Function) Check(spec any, c *engine.CheckContext) {
 			}
 		}
 		checkRuntime(c, "config.runtime", cfg.Runtime)
+	}
+	if b := cfg.DataBucket; b != "" && !bucketName.MatchString(b) {
+		c.Errorf("config.data_bucket", "%q is no S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens (the name, not an s3:// URI or an ARN)", b)
 	}
 	for i, l := range cfg.LayerRef {
 		c.RequireResource(fmt.Sprintf("config.layer_ref[%d]", i), "layer", l, LayerType)
