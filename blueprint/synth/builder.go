@@ -46,6 +46,7 @@ type Stack struct {
 	Progress func(phase string, took time.Duration, detail string)
 
 	refs    map[string]*string
+	lazy    map[string]func() *string
 	objects map[string]any
 	// pending builds a resource by name on demand, so a resource may use
 	// one declared after it; built records those already built.
@@ -82,6 +83,13 @@ func (s *Stack) Publish(r engine.Ref, token *string) {
 	s.refs[r.String()] = token
 }
 
+// PublishLazy records a value that is asked of CDK only when a
+// placeholder uses it: one jsii round trip fewer for each value no state
+// or policy names.
+func (s *Stack) PublishLazy(r engine.Ref, token func() *string) {
+	s.lazy[r.String()] = token
+}
+
 // PublishItem records a value of an item, under its canonical type.
 func (s *Stack) PublishItem(kind string, it *config.Item, attr string, token *string) {
 	s.Publish(engine.Ref{Kind: kind, Name: it.Name, Attr: attr}, token)
@@ -108,6 +116,11 @@ func (s *Stack) Resolve(text string) (string, error) {
 	var missing []string
 	out := engine.ReplaceRefs(text, func(r engine.Ref) string {
 		if t, ok := s.refs[r.String()]; ok && t != nil {
+			return *t
+		}
+		if f, ok := s.lazy[r.String()]; ok {
+			t := f()
+			s.refs[r.String()] = t
 			return *t
 		}
 		if r.Kind == engine.ContextKind {

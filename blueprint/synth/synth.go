@@ -195,7 +195,7 @@ func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix 
 	st := &Stack{
 		Stack: awscdk.NewStack(scope, jsii.String(cs.Name), props), Config: cs, Index: p.Index,
 		Bundling: !opts.SkipBundling, Progress: opts.progress,
-		refs: map[string]*string{}, objects: map[string]any{}, ids: map[string]string{}, ctxVals: map[string]*string{},
+		refs: map[string]*string{}, lazy: map[string]func() *string{}, objects: map[string]any{}, ids: map[string]string{}, ctxVals: map[string]*string{},
 	}
 	st.Publish(engine.Region, awscdk.Aws_REGION())
 	st.Publish(engine.Account, awscdk.Aws_ACCOUNT_ID())

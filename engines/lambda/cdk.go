@@ -115,10 +115,10 @@ func buildFunction(s *synth.Stack, it *config.Item) (awslambda.Function, error) 
 		}
 		runtime := effectiveRuntime(cfg.Runtime)
 		props := &awslambda.FunctionProps{
-			Code:        awslambda.Code_FromAsset(jsii.String(filepath.Join(s.Config.RepoDir, cfg.Entry)), nil),
+			Code:        assetCode(s, filepath.Join(s.Config.RepoDir, cfg.Entry)),
 			Handler:     jsii.String(handler(cfg.Index, cfg.Handler)),
-			Runtime:     cdkRuntime(runtime),
-			Timeout:     awscdk.Duration_Seconds(jsii.Number(float64(cfg.Timeout))),
+			Runtime:     sharedRuntime(s, runtime),
+			Timeout:     seconds(s, cfg.Timeout),
 			MemorySize:  jsii.Number(float64(cfg.Memory)),
 			Environment: &env,
 			Tracing:     awslambda.Tracing_ACTIVE,
@@ -148,9 +148,45 @@ func buildFunction(s *synth.Stack, it *config.Item) (awslambda.Function, error) 
 		}))
 	}
 	s.PublishItem(FunctionType, it, "arn", fn.FunctionArn())
-	s.PublishItem(FunctionType, it, "name", fn.FunctionName())
+	s.PublishLazy(engine.Ref{Kind: FunctionType, Name: it.Name, Attr: "name"}, fn.FunctionName)
 	s.Set(FunctionType+"/"+it.Name, fn)
 	return fn, nil
+}
+
+// The helpers below create a CDK value once per stack and reuse it: each
+// creation is a jsii round trip, and a pipeline repeats the same few
+// values for every function.
+
+// assetCode is one code asset per directory and (nested) stack; CDK
+// refuses to share one across stacks.
+func assetCode(s *synth.Stack, dir string) awslambda.Code {
+	key := fmt.Sprintf("lambda/code/%p/%s", s.Scope(), dir)
+	if c, ok := s.Get(key).(awslambda.Code); ok {
+		return c
+	}
+	c := awslambda.Code_FromAsset(jsii.String(dir), nil)
+	s.Set(key, c)
+	return c
+}
+
+func sharedRuntime(s *synth.Stack, name string) awslambda.Runtime {
+	key := "lambda/runtime/" + name
+	if r, ok := s.Get(key).(awslambda.Runtime); ok {
+		return r
+	}
+	r := cdkRuntime(name)
+	s.Set(key, r)
+	return r
+}
+
+func seconds(s *synth.Stack, n int) awscdk.Duration {
+	key := fmt.Sprintf("duration/%d", n)
+	if d, ok := s.Get(key).(awscdk.Duration); ok {
+		return d
+	}
+	d := awscdk.Duration_Seconds(jsii.Number(float64(n)))
+	s.Set(key, d)
+	return d
 }
 
 func dockerCode(s *synth.Stack, cfg *FunctionConfig) awslambda.DockerImageCode {
