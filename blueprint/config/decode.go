@@ -391,6 +391,9 @@ func (d *Decoder) decodeScalar(n *yaml.Node, v reflect.Value, path string) {
 	}
 }
 
+// Describe names what the user wrote at n, for "must be X; got Y" messages.
+func Describe(n *yaml.Node) string { return describe(n) }
+
 // describe names what the user wrote, for "must be X; got Y" messages.
 func describe(n *yaml.Node) string {
 	switch n.Kind {

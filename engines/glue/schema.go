@@ -31,7 +31,7 @@ func (c *configChecker) check(n *yaml.Node, path string, h *runner.Handler) {
 
 func (c *configChecker) mapping(n *yaml.Node, path string, keys map[string]*runner.Key, open bool, oneOf [][]string) {
 	if n.Kind != yaml.MappingNode {
-		c.d.Errorf(n, path, "must be a mapping of keys to values; got %s", describe(n))
+		c.d.Errorf(n, path, "must be a mapping of keys to values; got %s", config.Describe(n))
 		return
 	}
 	names := make([]string, 0, len(keys))
@@ -140,7 +140,7 @@ func (c *configChecker) value(n *yaml.Node, path string, k *runner.Key) {
 		}
 	case "bool":
 		if c.scalar(n, path, "true or false") && n.Tag != "!!bool" {
-			c.d.Errorf(n, path, "must be true or false; got %s", describe(n))
+			c.d.Errorf(n, path, "must be true or false; got %s", config.Describe(n))
 		}
 	case "int", "number":
 		if !c.scalar(n, path, "a number") {
@@ -149,7 +149,7 @@ func (c *configChecker) value(n *yaml.Node, path string, k *runner.Key) {
 		f, err := strconv.ParseFloat(n.Value, 64)
 		switch {
 		case err != nil || (n.Tag != "!!int" && n.Tag != "!!float"):
-			c.d.Errorf(n, path, "must be %s; got %s", numberName(k.Type), describe(n))
+			c.d.Errorf(n, path, "must be %s; got %s", numberName(k.Type), config.Describe(n))
 		case k.Type == "int" && f != math.Trunc(f):
 			c.d.Errorf(n, path, "must be a whole number; got %s", n.Value)
 		case k.Min != nil && f < *k.Min:
@@ -165,7 +165,7 @@ func (c *configChecker) value(n *yaml.Node, path string, k *runner.Key) {
 		c.scalar(n, path, "a string or a list of strings")
 	case "list":
 		if n.Kind != yaml.SequenceNode {
-			c.d.Errorf(n, path, "must be a list; got %s", describe(n))
+			c.d.Errorf(n, path, "must be a list; got %s", config.Describe(n))
 			return
 		}
 		if k.Items == nil {
@@ -182,7 +182,7 @@ func (c *configChecker) value(n *yaml.Node, path string, k *runner.Key) {
 	case "map":
 		if k.Keys == nil {
 			if n.Kind != yaml.MappingNode {
-				c.d.Errorf(n, path, "must be a mapping of keys to values; got %s", describe(n))
+				c.d.Errorf(n, path, "must be a mapping of keys to values; got %s", config.Describe(n))
 			}
 			return
 		}
@@ -192,7 +192,7 @@ func (c *configChecker) value(n *yaml.Node, path string, k *runner.Key) {
 
 func (c *configChecker) scalar(n *yaml.Node, path, what string) bool {
 	if n.Kind != yaml.ScalarNode {
-		c.d.Errorf(n, path, "must be %s; got %s", what, describe(n))
+		c.d.Errorf(n, path, "must be %s; got %s", what, config.Describe(n))
 		return false
 	}
 	return true
@@ -203,23 +203,6 @@ func numberName(t string) string {
 		return "a whole number"
 	}
 	return "a number"
-}
-
-// describe names what the user wrote, for "must be X; got Y" messages.
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	}
-	switch n.Tag {
-	case "!!null":
-		return "nothing"
-	case "!!str":
-		return strconv.Quote(n.Value)
-	}
-	return n.Value
 }
 
 func contains(list []string, s string) bool {
