@@ -171,6 +171,9 @@ func mapLabel(s *asl.State) []string {
 	if p := s.ToleratedFailurePercentage; p != nil && *p > 0 {
 		how = append(how, fmt.Sprintf("tolerates %v%% failed", *p))
 	}
+	if n := s.ToleratedFailureCount; n != nil && *n > 0 {
+		how = append(how, fmt.Sprintf("tolerates %d failed", *n))
+	}
 	if how != nil {
 		out = append(out, strings.Join(how, ", "))
 	}

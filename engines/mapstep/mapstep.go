@@ -44,6 +44,7 @@ type Spec struct {
 	// service runs as many as it can.
 	MaxConcurrency             *int            `yaml:"max_concurrency"`
 	ToleratedFailurePercentage *float64        `yaml:"tolerated_failure_percentage"`
+	ToleratedFailureCount      *int            `yaml:"tolerated_failure_count"`
 	Batch                      *Batch          `yaml:"batch"`
 	ResultsToS3                *S3Location     `yaml:"results_to_s3"`
 	ResultPath                 string          `yaml:"result_path"`
@@ -142,6 +143,9 @@ func (Engine) Check(spec any, c *engine.CheckContext) {
 		if s.ToleratedFailurePercentage != nil {
 			c.Errorf("tolerated_failure_percentage", "tolerated_failure_percentage is for a distributed map; an inline map fails at the first failed iteration").Hint = hint
 		}
+		if s.ToleratedFailureCount != nil {
+			c.Errorf("tolerated_failure_count", "tolerated_failure_count is for a distributed map; an inline map fails at the first failed iteration").Hint = hint
+		}
 		if s.Batch != nil {
 			c.Errorf("batch", "batch is for a distributed map").Hint = hint
 		}
@@ -164,6 +168,9 @@ func (Engine) Check(spec any, c *engine.CheckContext) {
 	}
 	if p := s.ToleratedFailurePercentage; p != nil && (*p < 0 || *p > 100) {
 		c.Errorf("tolerated_failure_percentage", "tolerated_failure_percentage must be between 0 and 100; got %v", *p)
+	}
+	if n := s.ToleratedFailureCount; n != nil && (*n < 0 || *n > 100000000) {
+		c.Errorf("tolerated_failure_count", "tolerated_failure_count must be between 0 and 100000000; got %d", *n)
 	}
 	if b := s.Batch; b != nil && b.MaxItems == nil && b.MaxBytes == nil {
 		c.Errorf("batch", "batch needs max_items or max_bytes").Hint = "e.g. batch: {max_items: 100}"
@@ -329,6 +336,7 @@ func (Engine) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 // state machine, reading the items, writing the results.
 func distribute(s *Spec, st *asl.State, p *engine.PlanContext) {
 	st.ToleratedFailurePercentage = s.ToleratedFailurePercentage
+	st.ToleratedFailureCount = s.ToleratedFailureCount
 	p.Allow([]string{"states:StartExecution"}, engine.ARN("states", "stateMachine:"+p.Machine))
 	p.Allow([]string{"states:DescribeExecution", "states:StopExecution"}, engine.ARN("states", "execution:"+p.Machine+"/*"))
 	if r := s.ItemsFromS3; r != nil {

@@ -40,6 +40,19 @@ func TestInlineMapRunsItsGroupsPerItemAndCatchesItsOwnError(t *testing.T) {
 	assert.Nil(t, m.ItemReader)
 	assert.Equal(t, "Files", def.States["Fan"].Next)
 	testkit.Golden(t, "testdata/golden/plan.mmd", []byte(graph.Mermaid(stacks[0].Machine.Name, def)))
+	testkit.Golden(t, "testdata/golden/plan.dot", []byte(graph.DOT(stacks[0].Machine.Name, def)))
+}
+
+func TestGraphSaysHowEachMapRuns(t *testing.T) {
+	stacks := testkit.Plan(t, fixture, testkit.Options{Stage: "dev"})
+	for _, want := range []string{
+		"PerPartition<br/>Map: inline over $.partitions<br/>5 at once<br/>retry States.TaskFailed ×2",
+		"PerFile<br/>Distributed Map: s3://example-data-bucket/raw/dev/ (objects)<br/>100 at once, batches of 10, tolerates 5% failed<br/>results to s3://example-data-bucket/results/dev/",
+		"PerRow<br/>Distributed Map: s3://example-data-bucket/lists/dev.csv (csv)<br/>tolerates 3 failed",
+		`"PerFile · each batch"`, `"PerPartition · each item"`,
+	} {
+		assert.Contains(t, graph.Mermaid(stacks[0].Machine.Name, stacks[0].Machine.Definition), want)
+	}
 }
 
 func TestDistributedMapReadsS3AndIsGrantedExactly(t *testing.T) {
@@ -57,6 +70,7 @@ func TestDistributedMapReadsS3AndIsGrantedExactly(t *testing.T) {
 	assert.Equal(t, "arn:aws:states:::s3:putObject", m.ResultWriter.Resource)
 	rows := files[1].States["PerRow"]
 	assert.Equal(t, &asl.ReaderConfig{InputType: "CSV", CSVHeaderLocation: "GIVEN", CSVHeaders: []string{"id", "name"}}, rows.ItemReader.ReaderConfig)
+	assert.Equal(t, 3, *rows.ToleratedFailureCount)
 
 	arn := func(res string) string { return engine.ARN("states", res) }
 	s3 := "arn:" + engine.Partition.String() + ":s3:::example-data-bucket"
