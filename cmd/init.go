@@ -26,8 +26,8 @@ func (a *App) initCmd() *cobra.Command {
 		Short: "Scaffold a new pipeline repo (offline)",
 		Long: `init writes a new pipeline repo: config.yaml and variables.yaml (dev, test and prod),
 customcode/ with a function and a trigger, configs/, tests/ (Go tests that validate and
-synthesize the pipeline for every stage), buildspec.yml (install, RunTests, synth), cdk.json
-and a README. It refuses a non-empty DIR unless --force.`,
+synthesize the pipeline for every stage; tests/integration/ tests a deployed stage),
+buildspec.yml (install, RunTests, synth), cdk.json and a README. It refuses a non-empty DIR unless --force.`,
 		Example: `  blueprint init my-pipeline
   blueprint init --example sagemaker iris-pipeline
   blueprint init --with-engine my-pipeline   # with a step type of its own

@@ -67,17 +67,12 @@ wins over the environment's region.`,
 				if err := a.report(&c, diags); err != nil {
 					return err
 				}
-				st, err := runStack(stacks)
+				st, err := run.Pick(stacks)
 				if err != nil {
 					fmt.Fprintf(a.Stderr, "blueprint: %v\n", err)
 					return exitError{ExitInvalid}
 				}
-				client, err := run.Connect(ctx, run.Options{Profile: profile, Region: st.Config.Var("aws_region")})
-				if err != nil {
-					fmt.Fprintf(a.Stderr, "blueprint: %v\n", err)
-					return exitError{ExitInvalid}
-				}
-				arn, err := client.StateMachineArn(ctx, st.ArnParameter())
+				client, arn, err := run.Find(ctx, st, run.Options{Profile: profile})
 				var nd *run.NotDeployedError
 				if errors.As(err, &nd) {
 					fmt.Fprintf(a.Stderr, "blueprint: %v (deploy it: blueprint synth --stage %s && cdk deploy --app cdk.out %s)\n", err, st.Config.Stage(), st.Config.Name)
@@ -163,31 +158,6 @@ func (a *App) printHistory(events []run.Event) error {
 	}
 	_, err = fmt.Fprintf(a.Stdout, "%s\n", b)
 	return err
-}
-
-// runStack is the stack blueprint run starts: the only one with a state
-// machine, or config.yaml's.
-func runStack(stacks []*plan.Stack) (*plan.Stack, error) {
-	var with []*plan.Stack
-	var names []string
-	for _, s := range stacks {
-		if s.Machine != nil {
-			with = append(with, s)
-			names = append(names, s.Config.Source.Path)
-		}
-	}
-	switch {
-	case len(with) == 0:
-		return nil, errors.New("no config of this repo has a state machine to run (no groups)")
-	case len(with) == 1:
-		return with[0], nil
-	}
-	for _, s := range with {
-		if s.Config.Main {
-			return s, nil
-		}
-	}
-	return nil, fmt.Errorf("several stacks have a state machine (%s): choose one with --config", strings.Join(names, ", "))
 }
 
 // readInput is the --input value as JSON text: the flag's text, or the

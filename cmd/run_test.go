@@ -1,22 +1,15 @@
 package cmd_test
 
 import (
-	"context"
 	"encoding/json"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/blueprint-dev/blueprint/blueprint/config"
-	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"github.com/blueprint-dev/blueprint/blueprint/plan"
 	"github.com/blueprint-dev/blueprint/blueprint/synth"
 	"github.com/blueprint-dev/blueprint/engines"
@@ -26,7 +19,8 @@ import (
 // runConfig publishes a greeting to a topic. When the topic does not
 // exist, the publish fails: at once in dev, which does not retry, while
 // test waits a minute before retrying.
-const runConfig = `name: run demo
+const runConfig = `version: 2
+name: run demo
 aws_resources:
   - name: Alerts
     type: sns_topic
@@ -45,42 +39,15 @@ groups:
 
 const runVars = "attempts: 2\nstages:\n  dev: {attempts: 0}\n  test: {}\n  prod: {}\n"
 
-// deploy creates in moto, in region, what the stack's deploy would: the
-// planned state machine with its deploy-time values filled in, the SSM
-// parameter with its ARN and, when topic, the SNS topic it publishes to.
+// deploy creates in moto, in region, what the stack's deploy of stage
+// would, with the SNS topic it publishes to when topic.
 func deploy(t *testing.T, srv *moto.Server, region, dir, stage string, topic bool) {
 	t.Helper()
 	st := planned(t, dir, stage)
-	raw, err := st.Machine.Definition.MarshalCompact()
-	require.NoError(t, err)
-	def := engine.ReplaceRefs(string(raw), func(r engine.Ref) string {
-		switch {
-		case r == engine.Region:
-			return region
-		case r == engine.Account:
-			return moto.Account
-		case r == engine.Partition:
-			return "aws"
-		case r.Kind == "sns_topic" && r.Attr == "arn":
-			return "arn:aws:sns:" + region + ":" + moto.Account + ":" + r.Name
-		}
-		t.Fatalf("no value for %v", r)
-		return ""
-	})
 	if topic {
-		srv.Query(t, region, "sns", url.Values{"Action": {"CreateTopic"}, "Name": {"Alerts"}, "Version": {"2010-03-31"}})
+		srv.CreateTopic(t, region, "Alerts")
 	}
-	ctx := context.Background()
-	cfg := srv.Config(region)
-	sm, err := sfn.NewFromConfig(cfg).CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
-		Name: aws.String(synth.MachineName(st.Machine, "")), Definition: aws.String(def),
-		RoleArn: aws.String("arn:aws:iam::" + moto.Account + ":role/run-demo"),
-	})
-	require.NoError(t, err)
-	_, err = ssm.NewFromConfig(cfg).PutParameter(ctx, &ssm.PutParameterInput{
-		Name: aws.String(st.ArnParameter()), Value: sm.StateMachineArn, Type: ssmtypes.ParameterTypeString,
-	})
-	require.NoError(t, err)
+	srv.Deploy(t, st, region, synth.MachineName(st.Machine, st.Config.StageSuffix()))
 }
 
 // planned is the repo's one stack, planned for stage.
@@ -90,16 +57,6 @@ func planned(t *testing.T, dir, stage string) *plan.Stack {
 	require.False(t, diags.HasErrors(), "%v", diags)
 	require.Len(t, stacks, 1)
 	return stacks[0]
-}
-
-// awsEnv points the SDK at srv in region, with nothing from the machine.
-func awsEnv(t *testing.T, srv *moto.Server, region string) {
-	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_SFN", "AWS_ENDPOINT_URL_SSM"} {
-		t.Setenv(k, "")
-	}
-	for k, v := range srv.Env(region) {
-		t.Setenv(k, v)
-	}
 }
 
 var arnLine = regexp.MustCompile(`(?m)^started (arn:aws:states:[^ ]+:execution:[^ ]+)$`)
@@ -114,7 +71,7 @@ func TestRunFollowsExecutionsInMoto(t *testing.T) {
 
 	t.Run("success", func(t *testing.T) {
 		deploy(t, srv, "us-east-1", dir, "dev", true)
-		awsEnv(t, srv, "us-east-1")
+		srv.UseEnv(t, "us-east-1")
 		code, out, errOut := run(t, nil, append(fast, "dev", "run", "--input", `{"who": "ann"}`, "--wait")...)
 		require.Equal(t, 0, code, errOut)
 		assert.Regexp(t, `^started arn:aws:states:us-east-1:123456789012:execution:\S+
@@ -129,7 +86,7 @@ $`, errOut)
 
 	t.Run("failure", func(t *testing.T) {
 		deploy(t, srv, "us-west-2", dir, "dev", false) // no topic: the publish fails
-		awsEnv(t, srv, "us-west-2")
+		srv.UseEnv(t, "us-west-2")
 		code, out, errOut := run(t, nil, append(fast, "dev", "run", "--input", `{"who": "ann"}`, "--wait")...)
 		assert.Equal(t, 1, code, errOut)
 		assert.Empty(t, out)
@@ -143,7 +100,7 @@ $`, errOut)
 
 	t.Run("timeout", func(t *testing.T) {
 		deploy(t, srv, "eu-west-1", dir, "test", false) // no topic: the publish fails and waits to retry
-		awsEnv(t, srv, "eu-west-1")
+		srv.UseEnv(t, "eu-west-1")
 		code, _, errOut := run(t, nil, append(fast, "test", "run", "--input", `{"who": "bob"}`, "--wait", "--timeout", "2s")...)
 		assert.Equal(t, 1, code, errOut)
 		m := arnLine.FindStringSubmatch(errOut)
@@ -168,7 +125,7 @@ $`, errOut)
 	})
 
 	t.Run("not deployed", func(t *testing.T) {
-		awsEnv(t, srv, "eu-central-1")
+		srv.UseEnv(t, "eu-central-1")
 		code, out, errOut := run(t, nil, append(fast, "dev", "run", "--wait")...)
 		assert.Equal(t, 1, code)
 		assert.Empty(t, out)

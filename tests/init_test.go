@@ -70,7 +70,7 @@ func TestInitScaffoldsARepoWhoseOwnTestsPass(t *testing.T) {
 	code, out := blueprint(t, "init", dir, "--with-engine", "--blueprint-src", root)
 	require.Equal(t, 0, code, out)
 	for _, f := range []string{"config.yaml", "variables.yaml", "configs/README.md", "customcode/lambda_functions/start_pipeline/handler.py",
-		"tests/pipeline_test.go", "tests/sfn/pipeline.json", "cdk.json", "buildspec.yml", "README.md", "go.mod", "engines/pause/pause.go", "cmd/blueprint/main.go"} {
+		"tests/pipeline_test.go", "tests/sfn/pipeline.json", "tests/integration/pipeline_test.go", "tests/integration/dev.json", "cdk.json", "buildspec.yml", "README.md", "go.mod", "engines/pause/pause.go", "cmd/blueprint/main.go"} {
 		assert.FileExists(t, filepath.Join(dir, f))
 	}
 	// The commands init printed, as printed: tidy, test, synth.
@@ -88,6 +88,8 @@ func TestInitScaffoldsARepoWhoseOwnTestsPass(t *testing.T) {
 	assert.Greater(t, strings.Count(string(cover), "\n"), 1000, "coverage.out holds blocks, not only its mode line")
 	assert.Contains(t, string(cover), "github.com/blueprint-dev/blueprint/blueprint/validate/")
 	assert.Contains(t, string(cover), "/engines/pause/pause.go:")
+	// The tests of a deployed stage wait for RunTests<Stage> to set one.
+	assert.Contains(t, tests, "--- SKIP: TestTheDeployedPipelineRuns")
 	// The state machine cases run as subtests, addressed by the repo's name.
 	for _, c := range []string{"HelloThenDone", "AFailingStepIsReported"} {
 		assert.Contains(t, tests, "--- PASS: TestStateMachineCases/prod/pipeline/orders/"+c)

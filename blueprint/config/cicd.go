@@ -20,13 +20,19 @@ type CICD struct {
 	Branch        string   `yaml:"branch"`
 	ConnectionArn string   `yaml:"connection_arn" validate:"omitempty,startswith=arn:"`
 	Stages        []string `yaml:"stages" validate:"required,min=1"`
-	// ApproveBefore lists the stages a person approves before they
-	// deploy; default: prod.
+	// ApproveBefore lists the stages a person approves right before they
+	// deploy; default: none (the ManualApproval<Stage> stage after each
+	// tested stage holds the promotion), or prod with AutoPromote.
 	ApproveBefore []string `yaml:"approve_before"`
+	// AutoPromote drops the ManualApproval<Stage> stages: a stage whose
+	// RunTests passed is followed by the next stage's deploy at once.
+	AutoPromote bool `yaml:"auto_promote"`
 	// SynthCommand runs in the pipeline's build; default: see
 	// DefaultSynthCommand.
-	SynthCommand string     `yaml:"synth_command"`
-	Node         *yaml.Node `yaml:"-" validate:"-"`
+	SynthCommand string `yaml:"synth_command"`
+	// Blueprint is how the pipeline's builds run blueprint: see Blueprint.
+	Blueprint string     `yaml:"-" validate:"-"`
+	Node      *yaml.Node `yaml:"-" validate:"-"`
 }
 
 // RunTests are the RunTests stage's commands: the repo's tests, with a
@@ -74,8 +80,10 @@ func LoadCICD(repo string) (*CICD, diag.List) {
 	d.Decode(node, c, "cicd")
 	d.Check(c, "cicd")
 	if c.ApproveBefore == nil {
-		for _, s := range c.Stages {
-			if s == "prod" {
+		// Without the approvals after each tested stage, a person still
+		// approves prod, or a pipeline of one stage.
+		for i, s := range c.Stages {
+			if s == "prod" && (c.AutoPromote || i == 0) {
 				c.ApproveBefore = []string{"prod"}
 			}
 		}
@@ -96,20 +104,24 @@ func LoadCICD(repo string) (*CICD, diag.List) {
 	if c.SynthCommand == "" {
 		c.SynthCommand = DefaultSynthCommand(repo) + " --cicd"
 	}
+	c.Blueprint = Blueprint(repo)
 	if d.Diags.HasErrors() {
 		return nil, d.Diags
 	}
 	return c, d.Diags
 }
 
-// DefaultSynthCommand is how a build runs the blueprint a repo pins: its
-// own cmd/blueprint when it has one (a repo with engines of its own, or
+// DefaultSynthCommand is how a build runs the synth: see Blueprint.
+func DefaultSynthCommand(repo string) string { return Blueprint(repo) + " synth" }
+
+// Blueprint is how a build runs the blueprint a repo pins: its own
+// cmd/blueprint when it has one (a repo with engines of its own, or
 // blueprint itself), else the tool its go.mod declares (go tool blueprint,
 // as blueprint init sets up), so the build needs nothing installed and
 // runs the version the tests ran.
-func DefaultSynthCommand(repo string) string {
+func Blueprint(repo string) string {
 	if _, err := os.Stat(filepath.Join(repo, "cmd", "blueprint", "main.go")); err == nil {
-		return "go run ./cmd/blueprint synth"
+		return "go run ./cmd/blueprint"
 	}
-	return "go tool blueprint synth"
+	return "go tool blueprint"
 }

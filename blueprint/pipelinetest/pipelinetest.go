@@ -5,12 +5,14 @@ import (
 	_ "github.com/blueprint-dev/blueprint/internal/jsiienv" // sets jsii's env before its init
 
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/jsii-runtime-go"
 
@@ -19,6 +21,7 @@ import (
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"github.com/blueprint-dev/blueprint/blueprint/plan"
+	"github.com/blueprint-dev/blueprint/blueprint/run"
 	"github.com/blueprint-dev/blueprint/blueprint/sfntest"
 	"github.com/blueprint-dev/blueprint/blueprint/synth"
 	"github.com/blueprint-dev/blueprint/engines"
@@ -166,12 +169,7 @@ func (a *Assembly) Stacks() []string {
 // dir, without bundling assets, and fails the test on any problem.
 func Synth(t testing.TB, dir string, o Options) *Assembly {
 	t.Helper()
-	stacks, diags := o.load(dir)
-	if diags.HasErrors() {
-		var b bytes.Buffer
-		diags.Print(&b)
-		t.Fatalf("the pipeline does not validate for stage %q:\n%s", o.Stage, b.String())
-	}
+	stacks := Plan(t, dir, o)
 	out := filepath.Join(t.TempDir(), "cdk.out")
 	if err := synth.Synth(stacks, synth.Options{OutDir: out, SkipBundling: true, Registry: Registry(o.Engines...)}); err != nil {
 		t.Fatalf("synth: %v", err)
@@ -202,12 +200,7 @@ func StateMachineCases(t *testing.T, dir string, o Options) {
 	if len(files) == 0 {
 		t.Skipf("no test cases in %s", filepath.Join(dir, "tests", "sfn", "*.json"))
 	}
-	stacks, diags := o.load(dir)
-	if diags.HasErrors() {
-		var b bytes.Buffer
-		diags.Print(&b)
-		t.Fatalf("the pipeline does not validate for stage %q:\n%s", o.Stage, b.String())
-	}
+	stacks := Plan(t, dir, o)
 	machines := sfntest.Machines(stacks)
 	for _, f := range files {
 		suite, err := sfntest.Render(f, sfntest.Context(stacks), o.lookupEnv())
@@ -226,4 +219,48 @@ func StateMachineCases(t *testing.T, dir string, o Options) {
 			})
 		}
 	}
+}
+
+// IntegrationStage is the stage a deployed-stage test runs against: the
+// RunTests<Stage> project of blueprint synth --cicd sets it; "" elsewhere,
+// where those tests skip.
+func IntegrationStage() string { return os.Getenv(synth.IntegrationStageEnv) }
+
+// Run starts the deployed state machine of stage o.Stage with input (JSON)
+// and follows it, each state in the test log, for at most timeout. It
+// finds it as blueprint run does (the stack of config.yaml, or the only
+// one with a state machine, by its SSM parameter) and reaches AWS with
+// the environment's credentials and region. A failure to start fails the
+// test; how the execution ended is returned.
+func Run(t testing.TB, dir string, o Options, input string, timeout time.Duration) *run.Outcome {
+	t.Helper()
+	st, err := run.Pick(Plan(t, dir, o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	client, arn, err := run.Find(ctx, st, run.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	execution, err := client.Start(ctx, arn, input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("started %s", execution)
+	out, err := client.Follow(ctx, execution, logWriter{t}, run.FollowOptions{Timeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(run.Summary(out, execution))
+	return out
+}
+
+// logWriter writes to the test log, a line per Write.
+type logWriter struct{ t testing.TB }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
 }

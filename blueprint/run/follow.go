@@ -246,16 +246,6 @@ func (p *Progress) Redraw() {
 	io.WriteString(p.w, b.String())
 }
 
-// Fail marks the failing state in the live table before the summary.
-func (p *Progress) Fail(state string) {
-	for _, r := range p.rows {
-		if r.name == state {
-			r.failed = true
-		}
-	}
-	p.Redraw()
-}
-
 func seconds(d time.Duration) string {
 	if d < 0 {
 		d = 0

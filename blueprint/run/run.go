@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/blueprint-dev/blueprint/blueprint/plan"
 )
 
 // Options say how to reach AWS. Everything else (credentials, endpoint
@@ -162,4 +164,47 @@ func OneLine(err error) string {
 		return "timed out"
 	}
 	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+// Pick is the stack to run: the only one with a state machine, or
+// config.yaml's when several have one.
+func Pick(stacks []*plan.Stack) (*plan.Stack, error) {
+	var with []*plan.Stack
+	var names []string
+	for _, s := range stacks {
+		if s.Machine != nil {
+			with = append(with, s)
+			names = append(names, s.Config.Source.Path)
+		}
+	}
+	switch {
+	case len(with) == 0:
+		return nil, errors.New("no config of this repo has a state machine to run (no groups)")
+	case len(with) == 1:
+		return with[0], nil
+	}
+	for _, s := range with {
+		if s.Config.Main {
+			return s, nil
+		}
+	}
+	return nil, fmt.Errorf("several stacks have a state machine (%s): choose one with --config", strings.Join(names, ", "))
+}
+
+// Find connects to the region the stack is deployed in (its aws_region,
+// else the environment's) and reads its state machine's ARN from the SSM
+// parameter it publishes.
+func Find(ctx context.Context, st *plan.Stack, o Options) (*Client, string, error) {
+	if r := st.Config.Var("aws_region"); r != "" {
+		o.Region = r
+	}
+	c, err := Connect(ctx, o)
+	if err != nil {
+		return nil, "", err
+	}
+	arn, err := c.StateMachineArn(ctx, st.ArnParameter())
+	if err != nil {
+		return nil, "", err
+	}
+	return c, arn, nil
 }

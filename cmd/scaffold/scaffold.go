@@ -151,6 +151,7 @@ func Write(dir string, o Options) ([]string, error) {
 	}
 	for tmpl, out := range map[string]string{
 		"go.mod.tmpl": "go.mod", "tests/pipeline_test.go.tmpl": "tests/pipeline_test.go", "buildspec.yml.tmpl": "buildspec.yml",
+		"tests/integration/pipeline_test.go.tmpl": "tests/integration/pipeline_test.go",
 		"cdk.json.tmpl": "cdk.json", "README.md.tmpl": "README.md", "gitignore.tmpl": ".gitignore", "configs/README.md.tmpl": "configs/README.md",
 	} {
 		if _, own := o.Files[out]; own {
@@ -166,6 +167,12 @@ func Write(dir string, o Options) ([]string, error) {
 	}
 	if err := writeSchemas(o.Schemas, put); err != nil {
 		return nil, err
+	}
+	// The input of the stages the CI/CD pipeline tests once deployed.
+	for _, stage := range []string{"dev", "test"} {
+		if err := put("tests/integration/"+stage+".json", []byte(`{"source": "RunTests"}`+"\n")); err != nil {
+			return nil, err
+		}
 	}
 	if o.WithEngine {
 		for tmpl, out := range map[string]string{

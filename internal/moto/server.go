@@ -16,6 +16,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
+	"github.com/blueprint-dev/blueprint/blueprint/plan"
 )
 
 // Account is the account moto's server answers for.
@@ -118,5 +124,62 @@ func (s *Server) Query(t testing.TB, region, service string, params url.Values) 
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("%s %s: %s", service, params.Get("Action"), resp.Status)
+	}
+}
+
+// Deploy creates in region what deploying the planned stack would for
+// blueprint run: its state machine, named name, with the deploy-time
+// values of its definition filled in (SNS topic ARNs name topics of the
+// item's name), and the SSM parameter holding its ARN.
+func (s *Server) Deploy(t testing.TB, st *plan.Stack, region, name string) {
+	t.Helper()
+	raw, err := st.Machine.Definition.MarshalCompact()
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := engine.ReplaceRefs(string(raw), func(r engine.Ref) string {
+		switch {
+		case r == engine.Region:
+			return region
+		case r == engine.Account:
+			return Account
+		case r == engine.Partition:
+			return "aws"
+		case r.Kind == "sns_topic" && r.Attr == "arn":
+			return "arn:aws:sns:" + region + ":" + Account + ":" + r.Name
+		}
+		t.Fatalf("moto.Deploy has no value for %v", r)
+		return ""
+	})
+	ctx := context.Background()
+	cfg := s.Config(region)
+	sm, err := sfn.NewFromConfig(cfg).CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+		Name: aws.String(name), Definition: aws.String(def), RoleArn: aws.String("arn:aws:iam::" + Account + ":role/" + name),
+	})
+	if err != nil {
+		t.Fatalf("create state machine %s: %v", name, err)
+	}
+	if _, err := ssm.NewFromConfig(cfg).PutParameter(ctx, &ssm.PutParameterInput{
+		Name: aws.String(st.ArnParameter()), Value: sm.StateMachineArn, Type: ssmtypes.ParameterTypeString,
+	}); err != nil {
+		t.Fatalf("put parameter %s: %v", st.ArnParameter(), err)
+	}
+}
+
+// CreateTopic creates an SNS topic in region.
+func (s *Server) CreateTopic(t testing.TB, region, name string) {
+	t.Helper()
+	s.Query(t, region, "sns", url.Values{"Action": {"CreateTopic"}, "Name": {name}, "Version": {"2010-03-31"}})
+}
+
+// UseEnv points the SDK at the server in region for the rest of the
+// test, with nothing from the machine's own AWS configuration.
+func (s *Server) UseEnv(t *testing.T, region string) {
+	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_SFN", "AWS_ENDPOINT_URL_SSM",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"} {
+		t.Setenv(k, "")
+	}
+	for k, v := range s.Env(region) {
+		t.Setenv(k, v)
 	}
 }
