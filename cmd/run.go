@@ -75,7 +75,7 @@ wins over the environment's region.`,
 				client, arn, err := run.Find(ctx, st, run.Options{Profile: profile})
 				var nd *run.NotDeployedError
 				if errors.As(err, &nd) {
-					fmt.Fprintf(a.Stderr, "blueprint: %v (deploy it: blueprint synth --stage %s && cdk deploy --app cdk.out %s)\n", err, st.Config.Stage(), st.Config.Name)
+					fmt.Fprintf(a.Stderr, "blueprint: %v (deploy it: blueprint synth --stage %s && cdk deploy --app cdk.out %s)\n", err, st.Config.Stage(), st.Config.Name+st.Config.StageSuffix())
 					return exitError{ExitInvalid}
 				}
 				if err != nil {

@@ -130,7 +130,7 @@ $`, errOut)
 		assert.Equal(t, 1, code)
 		assert.Empty(t, out)
 		st := planned(t, dir, "dev")
-		assert.Equal(t, "blueprint: SSM parameter "+st.ArnParameter()+" does not exist in eu-central-1: the stack is not deployed there for this stage (deploy it: blueprint synth --stage dev && cdk deploy --app cdk.out "+st.Config.Name+")\n", errOut)
+		assert.Equal(t, "blueprint: SSM parameter "+st.ArnParameter()+" does not exist in eu-central-1: the stack is not deployed there for this stage (deploy it: blueprint synth --stage dev && cdk deploy --app cdk.out "+st.Config.Name+"-dev)\n", errOut)
 		assert.Contains(t, st.ArnParameter(), "/dev/step_function_arn")
 	})
 }
