@@ -59,8 +59,8 @@ func SynthCICD(name string, stages []StageStacks, c *config.CICD, opts Options) 
 			},
 		}
 		build := pipelines.NewCodeBuildStep(jsii.String("Build"), &pipelines.CodeBuildStepProps{
-			Input: source,
-			InstallCommands: jsii.Strings(testTools...),
+			Input:                  source,
+			InstallCommands:        jsii.Strings(testTools...),
 			Commands:               jsii.Strings(append(append([]string(nil), config.RunTests...), c.SynthCommand)...),
 			PrimaryOutputDirectory: jsii.String("cdk.out"),
 			PartialBuildSpec:       awscodebuild.BuildSpec_FromObject(&reports),
