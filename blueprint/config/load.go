@@ -15,6 +15,7 @@ import (
 
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
 	"github.com/blueprint-dev/blueprint/blueprint/render"
+	"github.com/blueprint-dev/blueprint/blueprint/yamlslip"
 )
 
 // MainFile is the mandatory config of a pipeline repo.
@@ -275,10 +276,10 @@ func yamlSyntax(src *Source, err error) diag.Diagnostic {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
-	if s, ok := findSlip(src.Rendered); ok {
+	if s, ok := yamlslip.Find(src.Rendered); ok {
 		// The parser names where it gave up; the slip is what broke.
-		p := src.Pos(s.line, s.col)
-		return diag.Diagnostic{File: src.Path, Line: p.Line, Col: p.Col, Message: "invalid YAML: " + s.message, Hint: s.hint, Source: src.SourceLine(s.line)}
+		p := src.Pos(s.Line, s.Col)
+		return diag.Diagnostic{File: src.Path, Line: p.Line, Col: p.Col, Message: "invalid YAML: " + s.Message, Hint: s.Hint, Source: src.SourceLine(s.Line)}
 	}
 	d := diag.Diagnostic{File: src.Path, Message: "invalid YAML: " + msg}
 	if line > 0 {

@@ -12,6 +12,7 @@ import (
 // key may take (its unit tag).
 var units = map[string]map[string]float64{
 	"MB":      {"k": 1.0 / 1024, "kb": 1.0 / 1024, "kib": 1.0 / 1024, "m": 1, "mb": 1, "mib": 1, "g": 1024, "gb": 1024, "gib": 1024, "t": 1 << 20, "tb": 1 << 20, "tib": 1 << 20},
+	"MiB":     {"k": 1.0 / 1024, "kb": 1.0 / 1024, "kib": 1.0 / 1024, "m": 1, "mb": 1, "mib": 1, "g": 1024, "gb": 1024, "gib": 1024, "t": 1 << 20, "tb": 1 << 20, "tib": 1 << 20},
 	"GB":      {"m": 1.0 / 1024, "mb": 1.0 / 1024, "mib": 1.0 / 1024, "g": 1, "gb": 1, "gib": 1, "t": 1024, "tb": 1024, "tib": 1024},
 	"seconds": {"ms": 0.001, "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60, "h": 3600, "hr": 3600, "hour": 3600, "hours": 3600, "d": 86400, "day": 86400, "days": 86400},
 }

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
+	"github.com/blueprint-dev/blueprint/blueprint/yamlslip"
 )
 
 // Context is the template context.
@@ -111,6 +112,9 @@ func readVariables(repo, file, stage string) (map[string]any, diag.List) {
 		if m := yamlLine.FindStringSubmatch(trimYAML(err)); m != nil {
 			d.Line, _ = strconv.Atoi(m[1])
 			d.Message = "invalid YAML: " + m[2]
+		}
+		if s, ok := yamlslip.Find(raw); ok {
+			d = diag.Diagnostic{File: file, Line: s.Line, Col: s.Col, Message: "invalid YAML: " + s.Message, Hint: s.Hint}
 		}
 		diags.Add(d)
 		return nil, diags

@@ -45,7 +45,7 @@ func TestBadBatchConfigs(t *testing.T) {
 		{"a Dockerfile that does not exist", "name: p\naws_resources:\n  - name: Def\n    type: batch_job_definition\n    job_definition: {container_properties: {image: {assets: {directory: customcode/batch, file: Dockerfile.gpu}}}}\n",
 			`config.yaml:5:97: aws_resources[0].job_definition.container_properties.image.assets.file: file "customcode/batch/Dockerfile.gpu" does not exist`},
 		{"memory outside Batch's limits", "name: p\naws_resources:\n  - name: Def\n    type: batch_job_definition\n    job_definition: {container_properties: {image: {uri: busybox}, memory: 2}}\n",
-			`config.yaml:5:76: aws_resources[0].job_definition.container_properties.memory: must be at least 4; got 2`},
+			`config.yaml:5:76: aws_resources[0].job_definition.container_properties.memory: must be at least 4 MiB; got 2`},
 		{"a Fargate size Fargate does not offer", "name: p\naws_resources:\n  - name: Def\n    type: batch_job_definition\n    job_definition: {platform: FARGATE, container_properties: {image: {uri: busybox}, vcpus: 3}}\n",
 			`config.yaml:5:94: aws_resources[0].job_definition.container_properties.vcpus: Fargate jobs take 0.25, 0.5, 1, 2, 4, 8 or 16 vCPUs; got 3`},
 		{"an array size of one", "name: p\n" + resources + "groups:\n  - name: G\n    jobs:\n      - {name: J, type: batch, job_queue_ref: Queue, job_definition_ref: Def, config: {array_size: 1}}\n",

@@ -149,7 +149,7 @@ type JobDefinitionSpec struct {
 		// PlatformCapabilities is EC2 (default) or FARGATE.
 		Platform      string `yaml:"platform" validate:"omitempty,oneof=EC2 FARGATE"`
 		RetryAttempts int    `yaml:"retry_attempts" validate:"min=1,max=10"`
-		Timeout       int    `yaml:"timeout" validate:"omitempty,min=60"`
+		Timeout       int    `yaml:"timeout" unit:"seconds" validate:"omitempty,min=60"`
 	} `yaml:"job_definition" alias:"config" validate:"required"`
 }
 
@@ -163,7 +163,7 @@ type ContainerProperties struct {
 		URI string `yaml:"uri"`
 	} `yaml:"image" validate:"required"`
 	VCPUs       float64           `yaml:"vcpus" validate:"gt=0,max=256"`
-	Memory      int               `yaml:"memory" validate:"min=4,max=2000000"`
+	Memory      int               `yaml:"memory" unit:"MiB" validate:"min=4,max=2000000"`
 	Command     []string          `yaml:"command"`
 	Environment map[string]string `yaml:"environment"`
 }
@@ -237,7 +237,7 @@ type StepSpec struct {
 			JobID string `yaml:"job_id" validate:"required"`
 			Type  string `yaml:"type" validate:"omitempty,oneof=N_TO_N SEQUENTIAL"`
 		} `yaml:"depends_on" validate:"dive"`
-		Timeout       int `yaml:"timeout" validate:"omitempty,min=60"`
+		Timeout       int `yaml:"timeout" unit:"seconds" validate:"omitempty,min=60"`
 		RetryAttempts int `yaml:"retry_attempts" validate:"omitempty,min=1,max=10"`
 	} `yaml:"config"`
 	ResultPath string `yaml:"result_path"`

@@ -1,4 +1,4 @@
-package config
+package yamlslip
 
 import (
 	"fmt"
@@ -6,12 +6,12 @@ import (
 	"strings"
 )
 
-// slip is a line whose indentation breaks the block structure of a YAML
+// Slip is a line whose indentation breaks the block structure of a YAML
 // text, found after the parser refused it: the parser's own message names
 // where it gave up, often lines away, and blames quoting.
-type slip struct {
-	line, col     int // 1-based, in the rendered text
-	message, hint string
+type Slip struct {
+	Line, Col     int // 1-based
+	Message, Hint string
 }
 
 // level is an open block: a mapping's keys or a list's dashes at col.
@@ -46,9 +46,9 @@ func (l textLine) name() string {
 
 var blockScalar = regexp.MustCompile(`^[|>][-+0-9]*$`)
 
-// findSlip walks text line by line and returns the first line whose
+// Find walks text line by line and returns the first line whose
 // indentation no open block accepts, and what would fix it.
-func findSlip(text []byte) (slip, bool) {
+func Find(text []byte) (Slip, bool) {
 	var lines []textLine
 	var flow flowState
 	skipDeeper := -1 // inside a block scalar: lines indented more than this
@@ -69,8 +69,8 @@ func findSlip(text []byte) (slip, bool) {
 			skipDeeper = -1
 		}
 		if strings.HasPrefix(trimmed, "\t") {
-			return slip{line: i + 1, col: indent + 1, message: "a tab in the indentation",
-				hint: "indentation: YAML indents with spaces only; replace the tab with spaces"}, true
+			return Slip{Line: i + 1, Col: indent + 1, Message: "a tab in the indentation",
+				Hint: "indentation: YAML indents with spaces only; replace the tab with spaces"}, true
 		}
 		if strings.HasPrefix(trimmed, "#") || trimmed == "---" || trimmed == "..." || strings.HasPrefix(trimmed, "%") {
 			continue
@@ -197,9 +197,9 @@ func (f *flowState) step(s string, i int) {
 }
 
 // walkLevels follows the open blocks line by line.
-func walkLevels(lines []textLine) (slip, bool) {
+func walkLevels(lines []textLine) (Slip, bool) {
 	var stack []level
-	var popped [][]level // per line: the levels it closed
+	var popped [][]level // per Line: the levels it closed
 	for i, l := range lines {
 		var closed []level
 		deeper := false
@@ -231,21 +231,21 @@ func walkLevels(lines []textLine) (slip, bool) {
 				top := stack[len(stack)-1]
 				switch {
 				case top.col < l.indent && len(closed) > 0:
-					return slip{line: l.n, col: l.indent + 1,
-						message: fmt.Sprintf("%s is at column %d, between %s and %s", l.name(), l.indent+1, top.describe(), closed[0].describe()),
-						hint:    "indentation: " + alignHint(l, []level{top, closed[0]})}, true
+					return Slip{Line: l.n, Col: l.indent + 1,
+						Message: fmt.Sprintf("%s is at column %d, between %s and %s", l.name(), l.indent+1, top.describe(), closed[0].describe()),
+						Hint:    "indentation: " + alignHint(l, []level{top, closed[0]})}, true
 				case top.col < l.indent:
 					if !l.isKey && len(l.dashes) == 0 && lines[i-1].plain {
 						continue // a plain scalar going on over lines
 					}
 					return deeperSlip(lines, popped, i, top), true
 				case top.seq && len(l.dashes) == 0:
-					s := slip{line: l.n, col: l.indent + 1,
-						message: fmt.Sprintf("%s is at column %d, where the items of the list at line %d have their dashes", l.name(), l.indent+1, top.line)}
+					s := Slip{Line: l.n, Col: l.indent + 1,
+						Message: fmt.Sprintf("%s is at column %d, where the items of the list at line %d have their dashes", l.name(), l.indent+1, top.line)}
 					if m := shallowestMap(closed); m != nil {
-						s.hint = fmt.Sprintf("indentation: indent it %s more, to column %d, with %q (line %d)", spaces(m.col-l.indent), m.col+1, m.key, m.line)
+						s.Hint = fmt.Sprintf("indentation: indent it %s more, to column %d, with %q (line %d)", spaces(m.col-l.indent), m.col+1, m.key, m.line)
 					} else {
-						s.hint = fmt.Sprintf("indentation: indent it 2 spaces more, to column %d, inside the list item", l.indent+3)
+						s.Hint = fmt.Sprintf("indentation: indent it 2 spaces more, to column %d, inside the list item", l.indent+3)
 					}
 					return s, true
 				case !top.seq && len(l.dashes) > 0:
@@ -269,13 +269,13 @@ func walkLevels(lines []textLine) (slip, bool) {
 			stack = append(stack, level{col: l.col, key: l.key, line: l.n})
 		}
 	}
-	return slip{}, false
+	return Slip{}, false
 }
 
 // deeperSlip explains line i, indented deeper than its block although the
 // line before it opens nothing: either it moved right, or the line before
 // it moved left out of the block this line goes on with.
-func deeperSlip(lines []textLine, popped [][]level, i int, top level) slip {
+func deeperSlip(lines []textLine, popped [][]level, i int, top level) Slip {
 	l, p := lines[i], lines[i-1]
 	for _, c := range popped[i-1] {
 		if c.col != l.indent {
@@ -288,28 +288,28 @@ func deeperSlip(lines []textLine, popped [][]level, i int, top level) slip {
 		if target == nil {
 			break
 		}
-		return slip{line: p.n, col: p.indent + 1,
-			message: fmt.Sprintf("%s is indented less than the lines around it: line %d goes on with the block of %q (line %d)", p.name(), l.n, target.key, target.line),
-			hint:    fmt.Sprintf("indentation: indent it %s more, to column %d, with %q", spaces(target.col-p.indent), target.col+1, target.key)}
+		return Slip{Line: p.n, Col: p.indent + 1,
+			Message: fmt.Sprintf("%s is indented less than the lines around it: line %d goes on with the block of %q (line %d)", p.name(), l.n, target.key, target.line),
+			Hint:    fmt.Sprintf("indentation: indent it %s more, to column %d, with %q", spaces(target.col-p.indent), target.col+1, target.key)}
 	}
 	// The line before opened its block alone, and the lines after agree
 	// with this one: the line before is the odd one out.
 	if i >= 2 && lines[i-2].opens() && i+1 < len(lines) && lines[i+1].indent == l.indent {
-		return slip{line: p.n, col: p.indent + 1,
-			message: fmt.Sprintf("%s is indented %s less than %s and the lines after it (line %d)", p.name(), spaces(l.indent-p.indent), l.name(), l.n),
-			hint:    fmt.Sprintf("indentation: indent it %s more, to column %d", spaces(l.indent-p.indent), l.indent+1)}
+		return Slip{Line: p.n, Col: p.indent + 1,
+			Message: fmt.Sprintf("%s is indented %s less than %s and the lines after it (line %d)", p.name(), spaces(l.indent-p.indent), l.name(), l.n),
+			Hint:    fmt.Sprintf("indentation: indent it %s more, to column %d", spaces(l.indent-p.indent), l.indent+1)}
 	}
-	return slip{line: l.n, col: l.indent + 1,
-		message: fmt.Sprintf("%s is indented %s more than %q (line %d)", l.name(), spaces(l.indent-top.col), top.key, top.line),
-		hint:    fmt.Sprintf("indentation: move it %s left, to column %d, with %q", spaces(l.indent-top.col), top.col+1, top.key)}
+	return Slip{Line: l.n, Col: l.indent + 1,
+		Message: fmt.Sprintf("%s is indented %s more than %q (line %d)", l.name(), spaces(l.indent-top.col), top.key, top.line),
+		Hint:    fmt.Sprintf("indentation: move it %s left, to column %d, with %q", spaces(l.indent-top.col), top.col+1, top.key)}
 }
 
 // dashSlip explains a list item where a mapping's keys are: its dash
 // belongs to one of the open lists; the item's next key tells which.
-func dashSlip(lines []textLine, i int, top level, open []level) slip {
+func dashSlip(lines []textLine, i int, top level, open []level) Slip {
 	l := lines[i]
-	s := slip{line: l.n, col: l.indent + 1,
-		message: fmt.Sprintf("a list item at column %d, where the keys of the mapping at line %d are", l.indent+1, top.line)}
+	s := Slip{Line: l.n, Col: l.indent + 1,
+		Message: fmt.Sprintf("a list item at column %d, where the keys of the mapping at line %d are", l.indent+1, top.line)}
 	var seqs []level
 	for _, o := range open {
 		if o.seq {
@@ -319,12 +319,12 @@ func dashSlip(lines []textLine, i int, top level, open []level) slip {
 	if i+1 < len(lines) && len(lines[i+1].dashes) == 0 && lines[i+1].indent != l.col {
 		for _, q := range seqs {
 			if q.col+2 == lines[i+1].indent {
-				s.hint = fmt.Sprintf("indentation: the item's next key (line %d) is at column %d, so its dash belongs at column %d, with the items of the list at line %d", lines[i+1].n, lines[i+1].indent+1, q.col+1, q.line)
+				s.Hint = fmt.Sprintf("indentation: the item's next key (line %d) is at column %d, so its dash belongs at column %d, with the items of the list at line %d", lines[i+1].n, lines[i+1].indent+1, q.col+1, q.line)
 				return s
 			}
 		}
 	}
-	s.hint = "indentation: " + alignHint(l, seqs)
+	s.Hint = "indentation: " + alignHint(l, seqs)
 	return s
 }
 
@@ -366,6 +366,13 @@ func shallowestMap(ls []level) *level {
 		}
 	}
 	return nil
+}
+
+func spaces(n int) string {
+	if n == 1 {
+		return "1 space"
+	}
+	return fmt.Sprintf("%d spaces", n)
 }
 
 func abs(n int) int {

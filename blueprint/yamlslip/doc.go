@@ -1,0 +1,2 @@
+// Package yamlslip finds the line whose indentation broke a YAML text, and what would fix it.
+package yamlslip
