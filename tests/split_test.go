@@ -222,3 +222,18 @@ func TestADistributedMapInAChildMachineStartsThatChild(t *testing.T) {
 	assert.True(t, grants(last.Policy)[own], "the part starts its own executions: %v", grants(last.Policy))
 	assert.False(t, grants(m.RootPolicy)[engine.ARN("states", "stateMachine:big-dev")], "the root runs no distributed map")
 }
+
+func TestASplitMachineWarnsACatchOfNamedErrorsThatPartsReportAsTaskFailed(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, bigpipe.Write(dir, bigpipe.Shape{Groups: 2, Lambdas: 100}))
+	cfg := filepath.Join(dir, "config.yaml")
+	raw, err := os.ReadFile(cfg)
+	require.NoError(t, err)
+	raw = append(raw, "catch:\n  error_equals: [Lambda.Unknown]\n  groups:\n    - name: OnFailure\n      jobs:\n        - name: Notify\n          type: lambda_function\n          config: {entry: customcode/fn, index: handler.py, handler: handler}\n"...)
+	require.NoError(t, os.WriteFile(cfg, raw, 0o644))
+	_, diags := testkit.TryPlan(dir, testkit.Options{Stage: "dev"})
+	require.False(t, diags.HasErrors(), "%v", diags)
+	var b strings.Builder
+	diags.Print(&b)
+	assert.Contains(t, b.String(), "catch.error_equals: the state machine is split into 2 child machines, and an error inside one reaches the catch as States.TaskFailed, not as Lambda.Unknown (add States.TaskFailed to error_equals)")
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
 
 	"github.com/blueprint-dev/blueprint/blueprint/asl"
@@ -202,11 +203,38 @@ func (b *builder) split(m *Machine) diag.List {
 			return b.fail(err)
 		}
 	}
+	// The parent sees a part's failure as States.TaskFailed, whatever the
+	// part's own error was.
+	for _, h := range []struct {
+		path string
+		errs []string
+	}{{"catch.error_equals", catchErrors(p)}, {"retry.error_equals", retryErrors(p)}} {
+		if len(h.errs) == 0 || slices.Contains(h.errs, asl.ErrAll) || slices.Contains(h.errs, asl.ErrTaskFailed) {
+			continue
+		}
+		d := b.st.Decoder
+		diags.Add(diag.At(d.Pos(d.Node(h.path)), h.path, "the state machine is split into %d child machines, and an error inside one reaches the %s as States.TaskFailed, not as %s", len(parts), strings.SplitN(h.path, ".", 2)[0], strings.Join(h.errs, ", ")).
+			WithHint("add States.TaskFailed to error_equals").AsWarning())
+	}
 	m.Root = chain.Close()
 	m.Root.Comment = m.Definition.Comment
 	m.Root.TimeoutSeconds = m.Definition.TimeoutSeconds
 	m.RootPolicy = root.policy
 	return diags
+}
+
+func catchErrors(p *config.Pipeline) []string {
+	if p.Catch == nil {
+		return nil
+	}
+	return p.Catch.ErrorEquals
+}
+
+func retryErrors(p *config.Pipeline) []string {
+	if p.Retry == nil {
+		return nil
+	}
+	return p.Retry.ErrorEquals
 }
 
 // PartARN is the placeholder of a part's ARN.
