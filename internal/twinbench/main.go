@@ -199,7 +199,8 @@ func sh(dir, name string, args ...string) error {
 func timed(dir, name string, args ...string) (time.Duration, int64, error) {
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20")
+	// Every run synthesizes: the synth cache would skip CDK altogether.
+	cmd.Env = append(os.Environ(), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20", "BLUEPRINT_CACHE=off")
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	d := time.Since(start)
