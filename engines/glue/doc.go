@@ -9,7 +9,8 @@
 // of its variables file (data.all's variables: {file: X}, read from
 // customcode/glue/<variables_files>/X, or variables_file: next to the
 // YAML) and the run's arguments, which stay {{ name }} for the runner to
-// fill in. Its steps[] each have a name, a type and a config checked
+// fill in. An undefined variable is an error in a version 2 config; in a
+// data.all (version 1) config it renders empty, with a warning, as Jinja did. Its steps[] each have a name, a type and a config checked
 // against the type's schema (engines/glue/runner/blueprint_glue/handlers.json,
 // or customcode/glue/handlers/<type>.yaml for the repo's own handlers):
 // required keys, types, enums, files that must exist, each at its line.

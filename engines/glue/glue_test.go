@@ -73,6 +73,8 @@ func TestBadGlueInputs(t *testing.T) {
 				"customcode/glue/glue_jobs/orders.yaml:43:14: steps[7].config.level: must be one of \"low\" or \"medium\"; got \"high\"\n" +
 				"customcode/glue/handlers/broken.yaml:3:21: keys.threshold.type: must be one of \"any\", \"bool\", \"file\", \"int\", \"list\", \"map\", \"number\", \"string\" or \"strings\"; got \"flaot\"\n" +
 				`customcode/glue/handlers/noschema.py:1:1: the handler "noschema" has no schema (add customcode/glue/handlers/noschema.yaml with its doc and keys; blueprint checks each step's config with it)`},
+		{"undefined-variable",
+			`customcode/glue/glue_jobs/job.yaml:5:27: undefined variable "source_bucket" (set it in variables.yaml or with --var source_bucket=…)`},
 		{"password-as-value",
 			"config.yaml:8:17: aws_resources[0].config.jdbc_url: jdbc_url must name an SSM parameter (e.g. /glueconnection/jdbc_url), not hold the value: values would be written into the template\n" +
 				"config.yaml:10:17: aws_resources[0].config.password: password must name an SSM parameter (e.g. /glueconnection/password), not hold the value: values would be written into the template"},
@@ -83,6 +85,14 @@ func TestBadGlueInputs(t *testing.T) {
 			assert.Equal(t, tt.want+"\n"+summary(tt.want), got)
 		})
 	}
+}
+
+// TestAVersion1JobYAMLRendersUndefinedVariablesEmpty: without version: 2,
+// a job YAML keeps data.all's Jinja, with a warning.
+func TestAVersion1JobYAMLRendersUndefinedVariablesEmpty(t *testing.T) {
+	got := testkit.Diagnostics(t, filepath.Join("testdata", "bad", "undefined-variable-v1"), testkit.Options{})
+	assert.Equal(t, "customcode/glue/glue_jobs/job.yaml:5:27: warning: undefined variable \"source_bucket\" renders empty, as data.all's Jinja did (a config without version: 2) (set it in variables.yaml or with --var source_bucket=…)\n"+
+		"0 errors, 1 warning", got)
 }
 
 // summary is the closing line of a run that printed the errors of want.

@@ -132,7 +132,7 @@ func loadJob(c *engine.CheckContext, at, ref string, runtime []string) *job {
 	if !ok {
 		return nil
 	}
-	res, rd := render.Render(path, raw, ctx, repo, nil)
+	res, rd := l.render(path, raw, ctx)
 	l.diags.Add(rd...)
 	if res == nil {
 		return nil
@@ -300,7 +300,7 @@ func (l *loader) readVariables(rel string, ctx render.Context) (map[string]any, 
 		l.diags.Add(diag.Diagnostic{File: rel, Message: fmt.Sprintf("cannot read the variables file: %v", err)})
 		return nil, false
 	}
-	res, rd := render.Render(rel, raw, ctx, l.repo, nil)
+	res, rd := l.render(rel, raw, ctx)
 	l.diags.Add(rd...)
 	if res == nil {
 		return nil, false
@@ -405,4 +405,46 @@ func resolveJobPath(repo, jobDir, ref string) (string, error) {
 		return "", fmt.Errorf("Glue job YAML %q does not exist (looked for it as a repo path and as %s)", ref, alt)
 	}
 	return "", err
+}
+
+// render renders one of the job's templates. A version 1 config (no
+// version:) keeps data.all's Jinja: an undefined variable renders empty,
+// with a warning; version 2 makes it an error, as in config.yaml.
+func (l *loader) render(file string, raw []byte, ctx render.Context) (*render.Result, diag.List) {
+	res, diags := render.Render(file, raw, ctx, l.repo, nil)
+	if !diags.HasErrors() {
+		return res, diags
+	}
+	if l.c.Stack.Pipeline.Version >= 2 {
+		return nil, diags
+	}
+	lenient := render.Context{}
+	for k, v := range ctx {
+		lenient[k] = v
+	}
+	var warnings diag.List
+	for _, d := range diags {
+		name, ok := undefinedName(d.Message)
+		if !ok {
+			return nil, diags
+		}
+		lenient[name] = ""
+		w := d
+		w.Message = fmt.Sprintf("undefined variable %q renders empty, as data.all's Jinja did (a config without version: 2)", name)
+		warnings.Add(w.AsWarning())
+	}
+	res, again := render.Render(file, raw, lenient, l.repo, nil)
+	if again.HasErrors() {
+		return nil, again
+	}
+	return res, append(warnings, again...)
+}
+
+// undefinedName reads the variable of an "undefined variable" diagnostic.
+func undefinedName(message string) (string, bool) {
+	const prefix = `undefined variable "`
+	if !strings.HasPrefix(message, prefix) || !strings.HasSuffix(message, `"`) {
+		return "", false
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(message, prefix), `"`), true
 }

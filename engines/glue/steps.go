@@ -304,7 +304,7 @@ func (l *loader) renderSQL(rel string, base render.Context) ([]byte, []string) {
 		refs = appendOnce(refs, name)
 		return name
 	}
-	res, rd := render.Render(rel, raw, ctx, l.repo, nil)
+	res, rd := l.render(rel, raw, ctx)
 	l.diags.Add(rd...)
 	if res == nil {
 		return nil, nil
