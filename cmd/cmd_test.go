@@ -47,7 +47,8 @@ func repo(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-const small = `name: small pipeline
+const small = `version: 2
+name: small pipeline
 aws_resources:
   - name: Alerts
     type: sns_topic
@@ -87,7 +88,8 @@ func TestRenderPrintsTheRenderedConfigForTheStage(t *testing.T) {
 }
 
 func TestInvalidConfigPrintsEveryDiagnosticAndExits1(t *testing.T) {
-	dir := repo(t, map[string]string{"config.yaml": `name: p
+	dir := repo(t, map[string]string{"config.yaml": `version: 2
+name: p
 groups:
   - name: G
     jobs:
@@ -100,16 +102,16 @@ groups:
 	code, out, errOut := run(t, nil, "validate", "--dir", dir)
 	assert.Equal(t, 1, code)
 	assert.Empty(t, out)
-	assert.Equal(t, `config.yaml:6:15: groups[0].jobs[0].type: unknown step type "sns_publsh" (did you mean "sns_publish"?)
-config.yaml:7:9: groups[0].jobs[1].config.message: is required
-config.yaml:7:9: groups[0].jobs[1].config.topic_name: is required
-config.yaml:9:9: groups[0].jobs[1].confg: unknown key "confg" (did you mean "config"?)
+	assert.Equal(t, `config.yaml:7:15: groups[0].jobs[0].type: unknown step type "sns_publsh" (did you mean "sns_publish"?)
+config.yaml:8:9: groups[0].jobs[1].config.message: is required
+config.yaml:8:9: groups[0].jobs[1].config.topic_name: is required
+config.yaml:10:9: groups[0].jobs[1].confg: unknown key "confg" (did you mean "config"?)
 4 errors, 0 warnings
 `, errOut)
 }
 
 func TestDiagnosticsAsJSON(t *testing.T) {
-	dir := repo(t, map[string]string{"config.yaml": "name: p\ngroups: []\n"})
+	dir := repo(t, map[string]string{"config.yaml": "version: 2\nname: p\ngroups: []\n"})
 	code, out, _ := run(t, nil, "validate", "--dir", dir, "--format", "json")
 	assert.Equal(t, 1, code)
 	var doc struct {
@@ -119,7 +121,7 @@ func TestDiagnosticsAsJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
 	assert.Equal(t, 1, doc.Errors)
 	assert.Equal(t, "groups", doc.Diagnostics[0]["path"])
-	assert.Equal(t, float64(2), doc.Diagnostics[0]["line"])
+	assert.Equal(t, float64(3), doc.Diagnostics[0]["line"])
 }
 
 func TestUsageErrorsExit2(t *testing.T) {
@@ -176,7 +178,7 @@ func TestSynthWritesTheAssemblyAndLeavesItOnFailure(t *testing.T) {
 	assert.Contains(t, string(tmpl), `"/dataall/small-pipeline/dev/step_function_arn"`)
 	assert.Contains(t, string(tmpl), `"Key": "team"`)
 
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("name: p\ngroups: []\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("version: 2\nname: p\ngroups: []\n"), 0o644))
 	code, _, _ = run(t, nil, "synth", "--dir", dir, "--stage", "dev")
 	assert.Equal(t, 1, code)
 	again, err := os.ReadFile(filepath.Join(out, "small-pipeline.template.json"))
@@ -200,8 +202,8 @@ func TestSynthActsAsACDKApp(t *testing.T) {
 func TestEveryConfigIsItsOwnStack(t *testing.T) {
 	dir := repo(t, map[string]string{
 		"config.yaml": small, "variables.yaml": smallVars,
-		"configs/nightly-report.yaml": "name: nightly\ngroups:\n  - name: N\n    jobs: [{name: Ping, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: '{{ greeting }}'}}]\n",
-		"configs/resources_only.yml":  "name: extra\naws_resources: [{name: More, type: sns_topic}]\n",
+		"configs/nightly-report.yaml": "version: 2\nname: nightly\ngroups:\n  - name: N\n    jobs: [{name: Ping, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: '{{ greeting }}'}}]\n",
+		"configs/resources_only.yml":  "version: 2\nname: extra\naws_resources: [{name: More, type: sns_topic}]\n",
 		"configs/notes.txt":           "not a config",
 	})
 	out := filepath.Join(t.TempDir(), "cdk.out")
@@ -224,9 +226,9 @@ func TestEveryConfigIsItsOwnStack(t *testing.T) {
 
 func TestStackNamesThatCollideAreReported(t *testing.T) {
 	dir := repo(t, map[string]string{
-		"config.yaml":      "name: p\n",
-		"configs/a_b.yaml": "name: x\n",
-		"configs/a-b.yaml": "name: y\n",
+		"config.yaml":      "version: 2\nname: p\n",
+		"configs/a_b.yaml": "version: 2\nname: x\n",
+		"configs/a-b.yaml": "version: 2\nname: y\n",
 	})
 	code, _, errOut := run(t, nil, "validate", "--dir", dir)
 	assert.Equal(t, 1, code)

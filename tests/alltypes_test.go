@@ -30,6 +30,7 @@ func TestAllTypesSynthesizes(t *testing.T) {
 		printed = append(printed, d.String())
 	}
 	assert.Equal(t, []string{
+		"config.yaml:1: warning: read as a data.all blueprint config (version 1), since it has no version: key (blueprint migrate upgrades it to version 2; a config already written for this tool only needs version: 2 on its first line)",
 		"config.yaml:45:16: warning: aws_resources[3].config.runtime: Lambda no longer creates functions with python3.8; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
 		"config.yaml:51:19: warning: aws_resources[4].config.subnet_id: \"subnet-xxx\" is not a subnet id (subnet- and 8 or 17 hexadecimal digits); CloudFormation will reject it",
 		"config.yaml:53:14: warning: aws_resources[4].config.security_group_id[0]: \"sg-xxx\" is not a security group id (sg- and 8 or 17 hexadecimal digits); CloudFormation will reject it",

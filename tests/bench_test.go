@@ -17,7 +17,7 @@ import (
 // choice in every tenth group.
 func bigConfig(groups, jobs int) string {
 	var b strings.Builder
-	b.WriteString("name: big-{{ stage }}\naws_resources:\n  - name: Topic\n    type: sns_topic\ngroups:\n")
+	b.WriteString("version: 2\nname: big-{{ stage }}\naws_resources:\n  - name: Topic\n    type: sns_topic\ngroups:\n")
 	for g := 0; g < groups; g++ {
 		fmt.Fprintf(&b, "  - name: Group%d\n    jobs:\n", g)
 		for j := 0; j < jobs; j++ {

@@ -15,14 +15,14 @@ import (
 // plan: whatever the input, the result is diagnostics, never a panic.
 func FuzzLoad(f *testing.F) {
 	for _, seed := range []string{
-		"name: p\ngroups:\n  - name: G\n    jobs: [{name: J, type: sns_publish, config: {topic_name: t, message: m}}]\n",
-		"name: {{ stage }}\naws_resources: [{name: T, type: sns_topic}]\n",
-		"name: p\ngroups:\n  - name: G\n    jobs:\n      - name: C\n        type: choice\n        choices: [{input: $.x, condition: {BooleanEquals: true}, groups: [{name: I, jobs: [{name: J, type: sns_publish, config: {topic_name: t, message: $.m}}]}]}]\n",
-		"name: p\nretry: {}\ncatch: {groups: []}\nproperties: {schedulers: [{cron: 'cron(0 1 * * ? *)', payload: \"{'a': 1}\"}]}\n",
+		"version: 2\nname: p\ngroups:\n  - name: G\n    jobs: [{name: J, type: sns_publish, config: {topic_name: t, message: m}}]\n",
+		"version: 2\nname: {{ stage }}\naws_resources: [{name: T, type: sns_topic}]\n",
+		"version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: C\n        type: choice\n        choices: [{input: $.x, condition: {BooleanEquals: true}, groups: [{name: I, jobs: [{name: J, type: sns_publish, config: {topic_name: t, message: $.m}}]}]}]\n",
+		"version: 2\nname: p\nretry: {}\ncatch: {groups: []}\nproperties: {schedulers: [{cron: 'cron(0 1 * * ? *)', payload: \"{'a': 1}\"}]}\n",
 		"{% if x %}\nname: a\n{% endif %}",
-		"name: &a p\nother: *a\n",
+		"version: 2\nname: &a p\nother: *a\n",
 		"- a\n- b\n",
-		"name: p\ngroups:\n  - name: G\n    jobs:\n      - name: L\n        type: lambda_function\n        config: {entry: ../../etc, index: passwd, handler: h, layer_ref: [x]}\n",
+		"version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: L\n        type: lambda_function\n        config: {entry: ../../etc, index: passwd, handler: h, layer_ref: [x]}\n",
 		"",
 	} {
 		f.Add(seed)

@@ -75,10 +75,7 @@ func TestEveryConfigValidatesAgainstTheSchema(t *testing.T) {
 		stacks, diags := config.Load(config.LoadOptions{RepoDir: dir, Stage: "dev", LookupEnv: codeBuild})
 		require.False(t, diags.HasErrors(), "%s: %v", dir, diags)
 		for _, st := range stacks {
-			version := st.Pipeline.Version
-			if version == 0 {
-				version = 1
-			}
+			version := st.Pipeline.Version.Number()
 			err := byVersion[version].Validate(asJSON(t, st.Source.Rendered))
 			assert.NoError(t, err, "%s/%s", dir, st.Source.Path)
 			n++
@@ -110,7 +107,7 @@ func TestTheSchemaRejectsKeyTypeAndEnumMistakes(t *testing.T) {
 	s := compiled(t, "config", 2)
 	stacks, diags := config.Load(config.LoadOptions{RepoDir: "..", Stage: "dev", LookupEnv: codeBuild})
 	require.False(t, diags.HasErrors(), "%v", diags)
-	good := "version: 2\n" + string(stacks[0].Source.Rendered)
+	good := string(stacks[0].Source.Rendered)
 	require.NoError(t, s.Validate(asJSON(t, []byte(good))))
 	tests := []struct{ name, from, to, want string }{
 		{"an unknown top-level key", "properties:\n", "propertys: {}\nproperties:\n", "propertys"},

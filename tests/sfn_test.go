@@ -102,7 +102,8 @@ func TestEveryExampleHasCasesThatPass(t *testing.T) {
 func TestBlueprintTestReportsFailuresAndBadFiles(t *testing.T) {
 	dir := t.TempDir()
 	for name, body := range map[string]string{
-		"config.yaml": `name: tiny
+		"config.yaml": `version: 2
+name: tiny
 groups:
   - name: G
     jobs:
@@ -143,7 +144,7 @@ tests/sfn/b.json
 	assert.Contains(t, string(raw), `<testsuite name="tests/sfn/a.json" tests="1" failures="1">`)
 
 	empty := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(empty, "config.yaml"), []byte("name: e\ngroups: []\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(empty, "config.yaml"), []byte("version: 2\nname: e\ngroups: []\n"), 0o644))
 	code, _, errOut = runTest(t, "--dir", empty)
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "blueprint: no test cases in "+filepath.Join(empty, "tests", "sfn", "*.json")+" (blueprint test --skeleton > tests/sfn/cases.json starts one)\n", errOut)
@@ -155,8 +156,8 @@ tests/sfn/b.json
 func TestBlueprintTestCoversEveryStack(t *testing.T) {
 	publish := "groups:\n  - name: G\n    jobs:\n      - {name: Hello, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: hi}}\n"
 	dir := writeRepo(t, map[string]string{
-		"config.yaml":        "name: main\n" + publish,
-		"configs/extra.yaml": "name: extra\n" + publish,
+		"config.yaml":        "version: 2\nname: main\n" + publish,
+		"configs/extra.yaml": "version: 2\nname: extra\n" + publish,
 		"tests/sfn/cases.json": `{"StateMachines": {"main": {"TestCases": {"Main": {"Hello": "Ok"}}}, "main-extra": {"TestCases": {"Extra": {"Hello": "Ok"}}}},
  "MockedResponses": {"Ok": {"0": {"Return": {"MessageId": "1"}}}}}`,
 	})
@@ -195,7 +196,7 @@ func TestASkeletonIsAStart(t *testing.T) {
 			assert.Contains(t, out, "1 passed, 0 failed\n")
 		})
 	}
-	code, out, errOut := runTest(t, "--dir", writeRepo(t, map[string]string{"config.yaml": "name: e\n"}), "--stage", "dev")
+	code, out, errOut := runTest(t, "--dir", writeRepo(t, map[string]string{"config.yaml": "version: 2\nname: e\n"}), "--stage", "dev")
 	assert.Equal(t, 1, code)
 	assert.Empty(t, out)
 	assert.Contains(t, errOut, "(blueprint test --skeleton > tests/sfn/cases.json starts one)\n")

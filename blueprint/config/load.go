@@ -186,6 +186,7 @@ func loadOne(file string, src []byte, ctx render.Context, opts LoadOptions) (*St
 	p := &Pipeline{}
 	d.Decode(root, p, "")
 	d.Check(p, "")
+	versionNote(d, root, p)
 	st := &Stack{Source: source, Decoder: d, Pipeline: p, Context: ctx, RepoDir: opts.RepoDir, Main: file == MainFile}
 	st.Name = StackName(st.PipelineName(), file)
 	return st, diags

@@ -6,9 +6,8 @@ import (
 
 // Pipeline is the top level of a config file.
 type Pipeline struct {
-	// Version is the config format: 2, or 0 when absent (a data.all,
-	// version 1, config).
-	Version     int        `yaml:"version" validate:"omitempty,oneof=1 2"`
+	// Version is the format of the file (1: data.all's, 2: this tool's).
+	Version     Version    `yaml:"version"`
 	Name        string     `yaml:"name" validate:"required"`
 	Comment     string     `yaml:"comment"`
 	Description string     `yaml:"description"`

@@ -44,7 +44,7 @@ aws_resources:
 `
 
 func TestGroupsBecomeAChainOfParallelStates(t *testing.T) {
-	sm := machine(t, "name: p\n"+things+`
+	sm := machine(t, "version: 2\nname: p\n"+things+`
 groups:
   - name: G1
     jobs:
@@ -68,7 +68,7 @@ groups:
 }
 
 func TestAGroupPassesOnWhatItsJobsKeep(t *testing.T) {
-	sm := machine(t, "name: p\n"+things+`
+	sm := machine(t, "version: 2\nname: p\n"+things+`
 groups:
   - name: One
     jobs:
@@ -87,7 +87,7 @@ groups:
 }
 
 func TestJobRetryAppliesToTheJobsTasks(t *testing.T) {
-	sm := machine(t, "name: p\n"+things+`
+	sm := machine(t, "version: 2\nname: p\n"+things+`
 groups:
   - name: G
     jobs:
@@ -106,7 +106,7 @@ groups:
 }
 
 func TestGlobalRetryAndCatchWrapTheChain(t *testing.T) {
-	sm := machine(t, "name: p\n"+things+`
+	sm := machine(t, "version: 2\nname: p\n"+things+`
 properties: {timeout: 600}
 groups:
   - name: G
@@ -135,7 +135,7 @@ catch:
 }
 
 func TestChoiceBranchesRunTheirGroupsAndJoin(t *testing.T) {
-	sm := machine(t, "name: p\n"+things+`
+	sm := machine(t, "version: 2\nname: p\n"+things+`
 groups:
   - name: G
     jobs:
@@ -173,7 +173,7 @@ groups:
 }
 
 func TestAChoiceWithoutDefaultSkipsToTheJoin(t *testing.T) {
-	sm := machine(t, "name: p\n"+things+`
+	sm := machine(t, "version: 2\nname: p\n"+things+`
 groups:
   - name: G
     jobs:
@@ -188,14 +188,14 @@ groups:
 }
 
 func TestAStackWithoutGroupsHasNoMachine(t *testing.T) {
-	stacks, diags := load(t, "name: p\n"+things)
+	stacks, diags := load(t, "version: 2\nname: p\n"+things)
 	require.False(t, diags.HasErrors())
 	require.Len(t, stacks, 1)
 	assert.Nil(t, stacks[0].Machine)
 }
 
 func TestPolicyListsWhatTheTasksUse(t *testing.T) {
-	stacks, diags := load(t, "name: p\n"+things+`
+	stacks, diags := load(t, "version: 2\nname: p\n"+things+`
 groups:
   - name: G
     jobs: [{name: J, type: task, config: {thing: A}}, {name: K, type: task, config: {thing: A}}]
@@ -205,7 +205,7 @@ groups:
 }
 
 func TestJobRetryComesAfterTheEnginesOwnRetriers(t *testing.T) {
-	sm := machine(t, "name: p\n"+things+`
+	sm := machine(t, "version: 2\nname: p\n"+things+`
 groups:
   - name: G
     jobs:

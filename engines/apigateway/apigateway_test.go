@@ -35,16 +35,16 @@ func TestAPISynthesizesWithRoutesAndAStagePerPipelineStage(t *testing.T) {
 
 func TestBadAPIs(t *testing.T) {
 	tests := []struct{ name, cfg, want string }{
-		{"a route to no function", "name: p\naws_resources:\n  - {name: A, type: apigateway, config: {integrations: [{path: /x, method: GET, function: Nope}]}}\n",
-			`config.yaml:3:91: aws_resources[0].config.integrations[0].function: function "Nope" is not defined in aws_resources (add a resource of type "lambda_function")`},
-		{"an unknown method", "name: p\naws_resources:\n  - {name: A, type: apigateway, config: {integrations: [{path: /x, method: FETCH, function: F}]}}\n",
-			`config.yaml:3:76: aws_resources[0].config.integrations[0].method: must be one of "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS" or "ANY"; got "FETCH"`},
-		{"a route without function", "name: p\naws_resources:\n  - {name: A, type: apigateway, config: {integrations: [{path: /x, method: GET}]}}\n",
-			`config.yaml:3:57: aws_resources[0].config.integrations[0].function: is required`},
-		{"a relative path", "name: p\naws_resources:\n  - {name: F, type: lambda_function, config: {entry: ., index: config.yaml, handler: h}}\n  - {name: A, type: apigateway, config: {integrations: [{path: x, method: GET, function: F}]}}\n",
-			`config.yaml:4:64: aws_resources[1].config.integrations[0].path: must start with "/"; got "x"`},
-		{"a route given twice", "name: p\naws_resources:\n  - {name: F, type: lambda_function, config: {entry: ., index: config.yaml, handler: h}}\n  - {name: A, type: apigateway, config: {integrations: [{path: /x, method: GET, function: F}, {path: /x/, method: GET, function: F}]}}\n",
-			`config.yaml:4:95: aws_resources[1].config.integrations[1]: GET /x/ is routed twice`},
+		{"a route to no function", "version: 2\nname: p\naws_resources:\n  - {name: A, type: apigateway, config: {integrations: [{path: /x, method: GET, function: Nope}]}}\n",
+			`config.yaml:4:91: aws_resources[0].config.integrations[0].function: function "Nope" is not defined in aws_resources (add a resource of type "lambda_function")`},
+		{"an unknown method", "version: 2\nname: p\naws_resources:\n  - {name: A, type: apigateway, config: {integrations: [{path: /x, method: FETCH, function: F}]}}\n",
+			`config.yaml:4:76: aws_resources[0].config.integrations[0].method: must be one of "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS" or "ANY"; got "FETCH"`},
+		{"a route without function", "version: 2\nname: p\naws_resources:\n  - {name: A, type: apigateway, config: {integrations: [{path: /x, method: GET}]}}\n",
+			`config.yaml:4:57: aws_resources[0].config.integrations[0].function: is required`},
+		{"a relative path", "version: 2\nname: p\naws_resources:\n  - {name: F, type: lambda_function, config: {entry: ., index: config.yaml, handler: h}}\n  - {name: A, type: apigateway, config: {integrations: [{path: x, method: GET, function: F}]}}\n",
+			`config.yaml:5:64: aws_resources[1].config.integrations[0].path: must start with "/"; got "x"`},
+		{"a route given twice", "version: 2\nname: p\naws_resources:\n  - {name: F, type: lambda_function, config: {entry: ., index: config.yaml, handler: h}}\n  - {name: A, type: apigateway, config: {integrations: [{path: /x, method: GET, function: F}, {path: /x/, method: GET, function: F}]}}\n",
+			`config.yaml:5:95: aws_resources[1].config.integrations[1]: GET /x/ is routed twice`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

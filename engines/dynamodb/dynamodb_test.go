@@ -40,14 +40,14 @@ func TestTablesSynthesize(t *testing.T) {
 
 func TestBadTables(t *testing.T) {
 	tests := []struct{ name, cfg, want string }{
-		{"a key type outside string, number and binary", "name: p\naws_resources:\n  - {name: T, type: dynamodb, config: {partition_key: {name: id, type: int}}}\n",
-			`config.yaml:3:72: aws_resources[0].config.partition_key.type: must be one of "string", "number" or "binary"; got "int"`},
-		{"a table without partition key", "name: p\naws_resources:\n  - {name: T, type: dynamodb, config: {read_capacity: 1, write_capacity: 1}}\n",
-			`config.yaml:3:39: aws_resources[0].config.partition_key: is required`},
-		{"only one capacity", "name: p\naws_resources:\n  - {name: T, type: dynamodb, config: {read_capacity: 5, partition_key: {name: id, type: string}}}\n",
-			`config.yaml:3:39: aws_resources[0].config: give both read_capacity and write_capacity for a provisioned table, or neither for on-demand billing`},
-		{"a negative capacity", "name: p\naws_resources:\n  - {name: T, type: dynamodb, config: {read_capacity: 2, write_capacity: -1, partition_key: {name: id, type: string}}}\n",
-			`config.yaml:3:74: aws_resources[0].config.write_capacity: must be at least 1; got -1`},
+		{"a key type outside string, number and binary", "version: 2\nname: p\naws_resources:\n  - {name: T, type: dynamodb, config: {partition_key: {name: id, type: int}}}\n",
+			`config.yaml:4:72: aws_resources[0].config.partition_key.type: must be one of "string", "number" or "binary"; got "int"`},
+		{"a table without partition key", "version: 2\nname: p\naws_resources:\n  - {name: T, type: dynamodb, config: {read_capacity: 1, write_capacity: 1}}\n",
+			`config.yaml:4:39: aws_resources[0].config.partition_key: is required`},
+		{"only one capacity", "version: 2\nname: p\naws_resources:\n  - {name: T, type: dynamodb, config: {read_capacity: 5, partition_key: {name: id, type: string}}}\n",
+			`config.yaml:4:39: aws_resources[0].config: give both read_capacity and write_capacity for a provisioned table, or neither for on-demand billing`},
+		{"a negative capacity", "version: 2\nname: p\naws_resources:\n  - {name: T, type: dynamodb, config: {read_capacity: 2, write_capacity: -1, partition_key: {name: id, type: string}}}\n",
+			`config.yaml:4:74: aws_resources[0].config.write_capacity: must be at least 1; got -1`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,9 +22,9 @@ func TestMain(m *testing.M) { testkit.Main(m) }
 func TestBadGlueInputs(t *testing.T) {
 	tests := []struct{ fixture, want string }{
 		{"missing-job-yaml",
-			`config.yaml:7:17: groups[0].jobs[0].config: Glue job YAML "order.yaml" does not exist (looked for it as a repo path and as customcode/glue/glue_jobs/order.yaml)`},
+			`config.yaml:8:17: groups[0].jobs[0].config: Glue job YAML "order.yaml" does not exist (looked for it as a repo path and as customcode/glue/glue_jobs/order.yaml)`},
 		{"job-yaml-outside-repo",
-			`config.yaml:7:17: groups[0].jobs[0].config: file "../orders.yaml" is outside the repo; paths must stay inside it`},
+			`config.yaml:8:17: groups[0].jobs[0].config: file "../orders.yaml" is outside the repo; paths must stay inside it`},
 		{"job-yaml-not-yaml",
 			`customcode/glue/glue_jobs/orders.yaml:3:4: invalid YAML: "type" is at column 4, between the dashes of the list at line 2 (column 3) and the keys of "name" at line 2 (column 5) (indentation: indent it 1 space more, to column 5, with "name" (line 2))`},
 		{"empty-job-yaml",
@@ -57,8 +57,8 @@ func TestBadGlueInputs(t *testing.T) {
 		{"misspelt-connection",
 			`customcode/glue/glue_jobs/orders.yaml:1:13: connection: connection "warehous" is not defined in aws_resources (did you mean "warehouse"?)`},
 		{"reserved-run-argument",
-			"config.yaml:9:25: groups[0].jobs[0].arguments.execution_id: --execution_id is set by blueprint on every run\n" +
-				`config.yaml:10:18: groups[0].jobs[0].arguments.--day: path "$.day[": "[" is not a valid selector; use [n], [*], [a:b], [n,m] or ['name']`},
+			"config.yaml:10:25: groups[0].jobs[0].arguments.execution_id: --execution_id is set by blueprint on every run\n" +
+				`config.yaml:11:18: groups[0].jobs[0].arguments.--day: path "$.day[": "[" is not a valid selector; use [n], [*], [a:b], [n,m] or ['name']`},
 		{"handler-configs",
 			"customcode/glue/glue_jobs/orders.yaml:7:20: steps[0].config.multiprefix: must be true or false; got \"yes\"\n" +
 				"customcode/glue/glue_jobs/orders.yaml:8:20: steps[0].config.read_method: must be one of \"glue\" or \"spark\"; got \"glu\" (did you mean \"glue\"?)\n" +
@@ -76,8 +76,8 @@ func TestBadGlueInputs(t *testing.T) {
 		{"undefined-variable",
 			`customcode/glue/glue_jobs/job.yaml:5:27: undefined variable "source_bucket" (set it in variables.yaml or with --var source_bucket=…)`},
 		{"password-as-value",
-			"config.yaml:8:17: aws_resources[0].config.jdbc_url: jdbc_url must name an SSM parameter (e.g. /glueconnection/jdbc_url), not hold the value: values would be written into the template\n" +
-				"config.yaml:10:17: aws_resources[0].config.password: password must name an SSM parameter (e.g. /glueconnection/password), not hold the value: values would be written into the template"},
+			"config.yaml:9:17: aws_resources[0].config.jdbc_url: jdbc_url must name an SSM parameter (e.g. /glueconnection/jdbc_url), not hold the value: values would be written into the template\n" +
+				"config.yaml:11:17: aws_resources[0].config.password: password must name an SSM parameter (e.g. /glueconnection/password), not hold the value: values would be written into the template"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {

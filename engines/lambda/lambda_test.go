@@ -26,8 +26,8 @@ func TestStepsInvokeTheirFunctions(t *testing.T) {
 		printed = append(printed, d.String())
 	}
 	assert.Equal(t, []string{
-		"config.yaml:25:16: warning: aws_resources[3].config.runtime: Lambda no longer creates functions with python3.8; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
-		"config.yaml:58:20: warning: groups[0].jobs[0].config.runtime: Lambda no longer creates functions with python3.7; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
+		"config.yaml:26:16: warning: aws_resources[3].config.runtime: Lambda no longer creates functions with python3.8; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
+		"config.yaml:59:20: warning: groups[0].jobs[0].config.runtime: Lambda no longer creates functions with python3.7; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
 	}, printed)
 	run := stacks[0].Machine.Definition.States["Run"]
 	task := func(i int, name string) map[string]any {
@@ -119,7 +119,8 @@ func TestLayersAreBundledOnThisMachine(t *testing.T) {
 func TestAFailingLayerCommandIsAnError(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "customcode", "layer"), 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(`name: p
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(`version: 2
+name: p
 aws_resources:
   - name: broken
     type: lambda_layer
@@ -136,34 +137,34 @@ aws_resources:
 func TestBadLambdaConfigs(t *testing.T) {
 	base := map[string]string{"customcode/fn/handler.py": "def handler(e, c):\n    return e\n\n\nh = handler\n", "customcode/img/README": "no Dockerfile here\n"}
 	tests := []struct{ name, cfg, want string }{
-		{"a missing index file", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: main.py, handler: h}}\n",
-			`config.yaml:5:80: groups[0].jobs[0].config.index: file "customcode/fn/main.py" does not exist`},
-		{"memory below Lambda's minimum", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py, handler: h, memory: 64}}\n",
-			`config.yaml:5:112: groups[0].jobs[0].config.memory: must be at least 128 MB; got 64`},
-		{"an unknown runtime", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py, handler: h, runtime: python3.21}}\n",
-			`config.yaml:5:113: groups[0].jobs[0].config.runtime: unknown Lambda runtime "python3.21" (did you mean "python3.12"?)`},
-		{"an image directory without a Dockerfile", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {image: {directory: customcode/img}}}\n",
-			`config.yaml:5:58: groups[0].jobs[0].config.image.file: file "customcode/img/Dockerfile" does not exist`},
-		{"a container function with a handler", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {image: {directory: customcode/fn, file: handler.py}, handler: h}}\n",
-			`config.yaml:5:113: groups[0].jobs[0].config.handler: a container-image function (config.image) takes no handler: the image holds the code and its runtime`},
-		{"a zip function without handler", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py}}\n",
-			`config.yaml:5:50: groups[0].jobs[0].config.handler: is required when image is not set`},
-		{"a malformed trigger payload", "name: p\ngroups:\n  - name: G\n    jobs: [{name: N, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: m}}]\ntriggers:\n  - name: T\n    type: lambda_function\n    config:\n      entry: customcode/fn\n      index: handler.py\n      handler: handler\n      schedulers:\n        - cron: cron(0 4 * * ? *)\n          payload: \"secret=x\"\n",
-			`config.yaml:14:20: triggers[0].config.schedulers[0].payload: payload "secret=x" is neither JSON nor a Python dict literal: at character 1: unexpected "s"`},
-		{"a broken trigger cron", "name: p\ngroups:\n  - name: G\n    jobs: [{name: N, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: m}}]\ntriggers:\n  - name: T\n    type: lambda_function\n    config:\n      entry: customcode/fn\n      index: handler.py\n      handler: handler\n      schedulers:\n        - cron: cron(0 4 * * * *)\n",
-			`config.yaml:13:17: triggers[0].config.schedulers[0].cron: cron(0 4 * * * *): exactly one of day-of-month and day-of-week must be "?"`},
-		{"sns on a step", "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: F\n        type: lambda_function\n        config: {entry: customcode/fn, index: handler.py, handler: h, sns: {topic_arn: 'arn:aws:sns:eu-west-1:111111111111:t'}}\n",
-			`config.yaml:7:76: groups[0].jobs[0].config.sns: sns subscribes a trigger to a topic; this function is not under triggers`},
-		{"a layer made two ways", "name: p\naws_resources:\n  - name: L\n    type: lambda_layer\n    config: {layer_entry: customcode/fn, bundle_type: custom, cmd: x, layer_arn: {arn: 'arn:aws:lambda:eu-west-1:111111111111:layer:l:1'}}\n",
-			`config.yaml:5:13: aws_resources[0].config: a layer is made one way: give only one of layer_entry, layer_arn or bucket_arn + key`},
-		{"a simple layer without requirements.txt", "name: p\naws_resources:\n  - name: L\n    type: lambda_layer\n    config: {layer_entry: customcode/fn, bundle_type: simple}\n",
-			`config.yaml:5:27: aws_resources[0].config.layer_entry: bundle_type simple installs customcode/fn/requirements.txt, which does not exist`},
-		{"an unknown bundle type", "name: p\naws_resources:\n  - name: L\n    type: lambda_layer\n    config: {layer_entry: customcode/fn, bundle_type: docker}\n",
-			`config.yaml:5:55: aws_resources[0].config.bundle_type: must be one of "simple" or "custom"; got "docker"`},
-		{"a data bucket given as a URI", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py, handler: h, data_bucket: 's3://data'}}\n",
-			`config.yaml:5:117: groups[0].jobs[0].config.data_bucket: "s3://data" is no S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens (the name, not an s3:// URI or an ARN)`},
-		{"a reserved environment variable", "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py, handler: h, environment: {AWS_REGION: x}}}\n",
-			`config.yaml:5:130: groups[0].jobs[0].config.environment.AWS_REGION: AWS_REGION is set by Lambda itself and cannot be overridden`},
+		{"a missing index file", "version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: main.py, handler: h}}\n",
+			`config.yaml:6:80: groups[0].jobs[0].config.index: file "customcode/fn/main.py" does not exist`},
+		{"memory below Lambda's minimum", "version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py, handler: h, memory: 64}}\n",
+			`config.yaml:6:112: groups[0].jobs[0].config.memory: must be at least 128 MB; got 64`},
+		{"an unknown runtime", "version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py, handler: h, runtime: python3.21}}\n",
+			`config.yaml:6:113: groups[0].jobs[0].config.runtime: unknown Lambda runtime "python3.21" (did you mean "python3.12"?)`},
+		{"an image directory without a Dockerfile", "version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {image: {directory: customcode/img}}}\n",
+			`config.yaml:6:58: groups[0].jobs[0].config.image.file: file "customcode/img/Dockerfile" does not exist`},
+		{"a container function with a handler", "version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {image: {directory: customcode/fn, file: handler.py}, handler: h}}\n",
+			`config.yaml:6:113: groups[0].jobs[0].config.handler: a container-image function (config.image) takes no handler: the image holds the code and its runtime`},
+		{"a zip function without handler", "version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py}}\n",
+			`config.yaml:6:50: groups[0].jobs[0].config.handler: is required when image is not set`},
+		{"a malformed trigger payload", "version: 2\nname: p\ngroups:\n  - name: G\n    jobs: [{name: N, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: m}}]\ntriggers:\n  - name: T\n    type: lambda_function\n    config:\n      entry: customcode/fn\n      index: handler.py\n      handler: handler\n      schedulers:\n        - cron: cron(0 4 * * ? *)\n          payload: \"secret=x\"\n",
+			`config.yaml:15:20: triggers[0].config.schedulers[0].payload: payload "secret=x" is neither JSON nor a Python dict literal: at character 1: unexpected "s"`},
+		{"a broken trigger cron", "version: 2\nname: p\ngroups:\n  - name: G\n    jobs: [{name: N, type: sns_publish, config: {topic_name: 'arn:aws:sns:eu-west-1:111111111111:t', message: m}}]\ntriggers:\n  - name: T\n    type: lambda_function\n    config:\n      entry: customcode/fn\n      index: handler.py\n      handler: handler\n      schedulers:\n        - cron: cron(0 4 * * * *)\n",
+			`config.yaml:14:17: triggers[0].config.schedulers[0].cron: cron(0 4 * * * *): exactly one of day-of-month and day-of-week must be "?"`},
+		{"sns on a step", "version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: F\n        type: lambda_function\n        config: {entry: customcode/fn, index: handler.py, handler: h, sns: {topic_arn: 'arn:aws:sns:eu-west-1:111111111111:t'}}\n",
+			`config.yaml:8:76: groups[0].jobs[0].config.sns: sns subscribes a trigger to a topic; this function is not under triggers`},
+		{"a layer made two ways", "version: 2\nname: p\naws_resources:\n  - name: L\n    type: lambda_layer\n    config: {layer_entry: customcode/fn, bundle_type: custom, cmd: x, layer_arn: {arn: 'arn:aws:lambda:eu-west-1:111111111111:layer:l:1'}}\n",
+			`config.yaml:6:13: aws_resources[0].config: a layer is made one way: give only one of layer_entry, layer_arn or bucket_arn + key`},
+		{"a simple layer without requirements.txt", "version: 2\nname: p\naws_resources:\n  - name: L\n    type: lambda_layer\n    config: {layer_entry: customcode/fn, bundle_type: simple}\n",
+			`config.yaml:6:27: aws_resources[0].config.layer_entry: bundle_type simple installs customcode/fn/requirements.txt, which does not exist`},
+		{"an unknown bundle type", "version: 2\nname: p\naws_resources:\n  - name: L\n    type: lambda_layer\n    config: {layer_entry: customcode/fn, bundle_type: docker}\n",
+			`config.yaml:6:55: aws_resources[0].config.bundle_type: must be one of "simple" or "custom"; got "docker"`},
+		{"a data bucket given as a URI", "version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py, handler: h, data_bucket: 's3://data'}}\n",
+			`config.yaml:6:117: groups[0].jobs[0].config.data_bucket: "s3://data" is no S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens (the name, not an s3:// URI or an ARN)`},
+		{"a reserved environment variable", "version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - {name: F, type: lambda_function, config: {entry: customcode/fn, index: handler.py, handler: h, environment: {AWS_REGION: x}}}\n",
+			`config.yaml:6:130: groups[0].jobs[0].config.environment.AWS_REGION: AWS_REGION is set by Lambda itself and cannot be overridden`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,13 +15,13 @@ func TestMain(m *testing.M) { testkit.Main(m) }
 
 // training wraps a sagemaker_training config in a pipeline.
 func training(cfg string) string {
-	return "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: T\n        type: sagemaker_training\n        config:\n" + cfg
+	return "version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: T\n        type: sagemaker_training\n        config:\n" + cfg
 }
 
 const trainingBase = "          output_path_from_input: $.out\n          resources: [{instance_type: ml.m5.xlarge}]\n"
 
 func hpo(ranges string) string {
-	return "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: H\n        type: sagemaker_hpo\n        config:\n" +
+	return "version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: H\n        type: sagemaker_hpo\n        config:\n" +
 		"          algorithm: {name: xgboost, version: \"1.7-1\"}\n" + trainingBase +
 		"          objective: {type: Minimize, metric: \"validation:merror\"}\n          parameter_ranges:\n" + ranges
 }
@@ -33,26 +33,26 @@ func TestBadSageMakerConfigs(t *testing.T) {
 		want      string
 	}{
 		{"an unknown algorithm", training("          algorithm: {name: xgbost, version: \"1.7-1\"}\n" + trainingBase), nil,
-			"config.yaml:8:29: groups[0].jobs[0].config.algorithm.name: unknown algorithm \"xgbost\" (did you mean \"xgboost\"?)\n1 error, 0 warnings"},
+			"config.yaml:9:29: groups[0].jobs[0].config.algorithm.name: unknown algorithm \"xgbost\" (did you mean \"xgboost\"?)\n1 error, 0 warnings"},
 		{"a version with no image", training("          algorithm: {name: xgboost, version: \"9.9\"}\n" + trainingBase), nil,
-			"config.yaml:8:47: groups[0].jobs[0].config.algorithm.version: xgboost has no image for version \"9.9\" (versions: 0.90-1, 0.90-2, 1.0-1, 1.2-1, 1.2-2, 1.3-1, 1.5-1, 1.7-1)\n1 error, 0 warnings"},
+			"config.yaml:9:47: groups[0].jobs[0].config.algorithm.version: xgboost has no image for version \"9.9\" (versions: 0.90-1, 0.90-2, 1.0-1, 1.2-1, 1.2-2, 1.3-1, 1.5-1, 1.7-1)\n1 error, 0 warnings"},
 		{"a version with no image in the stack's region", training("          algorithm: {name: xgboost, version: \"1.7-1\"}\n" + trainingBase), []string{"AWSREGION", "mars-north-1"},
-			"config.yaml:8:22: groups[0].jobs[0].config.algorithm: xgboost 1.7-1 has no image in region mars-north-1; regions: ap-northeast-1, ap-northeast-2, ap-south-1, ap-southeast-1, ap-southeast-2, ca-central-1, eu-central-1, eu-north-1, eu-west-1, eu-west-2, eu-west-3, sa-east-1, us-east-1, us-east-2, us-west-1, us-west-2\n1 error, 0 warnings"},
+			"config.yaml:9:22: groups[0].jobs[0].config.algorithm: xgboost 1.7-1 has no image in region mars-north-1; regions: ap-northeast-1, ap-northeast-2, ap-south-1, ap-southeast-1, ap-southeast-2, ca-central-1, eu-central-1, eu-north-1, eu-west-1, eu-west-2, eu-west-3, sa-east-1, us-east-1, us-east-2, us-west-1, us-west-2\n1 error, 0 warnings"},
 		{"a resource_ref that names no resource", training("          algorithm: {name: kmeans, version: \"1\"}\n" + trainingBase + "          resource_ref: big\n"), nil,
-			"config.yaml:11:25: groups[0].jobs[0].config.resource_ref: resource_ref \"big\" names no entry of config.resources (name an entry: resources: [{name: big, instance_type: …}])\n1 error, 0 warnings"},
+			"config.yaml:12:25: groups[0].jobs[0].config.resource_ref: resource_ref \"big\" names no entry of config.resources (name an entry: resources: [{name: big, instance_type: …}])\n1 error, 0 warnings"},
 		{"an HPO range with min above max", hpo("            - {name: eta, type: continuous, min_value: 5, max_value: 1}\n"), nil,
-			"config.yaml:13:56: groups[0].jobs[0].config.parameter_ranges[0].min_value: min_value 5 is more than max_value 1\n1 error, 0 warnings"},
+			"config.yaml:14:56: groups[0].jobs[0].config.parameter_ranges[0].min_value: min_value 5 is more than max_value 1\n1 error, 0 warnings"},
 		{"an unknown parameter type", hpo("            - {name: eta, type: float, min_value: 0, max_value: 1}\n"), nil,
-			"config.yaml:13:33: groups[0].jobs[0].config.parameter_ranges[0].type: unknown parameter range type \"float\" (one of \"categorical\", \"continuous\", \"integer\")\n1 error, 0 warnings"},
+			"config.yaml:14:33: groups[0].jobs[0].config.parameter_ranges[0].type: unknown parameter range type \"float\" (one of \"categorical\", \"continuous\", \"integer\")\n1 error, 0 warnings"},
 		{"a bare EC2 instance type is a warning", training("          algorithm: {name: kmeans, version: \"1\"}\n          output_path_from_input: $.out\n          resources: [{instance_type: c5.2xlarge}]\n"), nil,
-			"config.yaml:10:39: warning: groups[0].jobs[0].config.resources[0].instance_type: SageMaker instance types start with ml.; using ml.c5.2xlarge\n0 errors, 1 warning"},
+			"config.yaml:11:39: warning: groups[0].jobs[0].config.resources[0].instance_type: SageMaker instance types start with ml.; using ml.c5.2xlarge\n0 errors, 1 warning"},
 		{"an instance type that is no instance type", training("          algorithm: {name: kmeans, version: \"1\"}\n          output_path_from_input: $.out\n          resources: [{instance_type: large}]\n"), nil,
-			"config.yaml:10:39: groups[0].jobs[0].config.resources[0].instance_type: \"large\" is not a SageMaker instance type, e.g. ml.m5.xlarge\n1 error, 0 warnings"},
+			"config.yaml:11:39: groups[0].jobs[0].config.resources[0].instance_type: \"large\" is not a SageMaker instance type, e.g. ml.m5.xlarge\n1 error, 0 warnings"},
 		{"a $. path that is not valid JSONPath", training("          algorithm: {name: kmeans, version: \"1\"}\n          output_path_from_input: $.out..x\n          resources: [{instance_type: ml.m5.xlarge}]\n"), nil,
-			"config.yaml:9:35: groups[0].jobs[0].config.output_path_from_input: path \"$.out..x\": deep scan \"..\" is not allowed in Step Functions paths\n1 error, 0 warnings"},
-		{"a model without a place for the tuning result", "name: p\ngroups:\n  - name: G\n    jobs:\n      - name: H\n        type: sagemaker_hpo\n        model: {model_name_path: $.m}\n        config:\n" +
+			"config.yaml:10:35: groups[0].jobs[0].config.output_path_from_input: path \"$.out..x\": deep scan \"..\" is not allowed in Step Functions paths\n1 error, 0 warnings"},
+		{"a model without a place for the tuning result", "version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: H\n        type: sagemaker_hpo\n        model: {model_name_path: $.m}\n        config:\n" +
 			"          algorithm: {name: xgboost, version: \"1.7-1\"}\n" + trainingBase + "          objective: {type: Minimize, metric: m}\n", nil,
-			"config.yaml:7:16: groups[0].jobs[0].model: creating a model from the best training job needs hpo_result_path, where the tuning result is kept\n1 error, 0 warnings"},
+			"config.yaml:8:16: groups[0].jobs[0].model: creating a model from the best training job needs hpo_result_path, where the tuning result is kept\n1 error, 0 warnings"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
