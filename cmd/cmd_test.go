@@ -212,7 +212,7 @@ func TestEveryConfigIsItsOwnStack(t *testing.T) {
 	assert.Contains(t, errOut, "3 stack(s): small-pipeline, small-pipeline-nightly-report, small-pipeline-resources-only")
 	tmpl, err := os.ReadFile(filepath.Join(out, "small-pipeline-nightly-report.template.json"))
 	require.NoError(t, err)
-	assert.Contains(t, string(tmpl), `"StateMachineName": "small-pipeline-nightly-report"`)
+	assert.Contains(t, string(tmpl), `"StateMachineName": "small-pipeline-nightly-report-dev"`)
 	assert.Contains(t, string(tmpl), `\"Message\":\"hello\"`)
 
 	code, _, errOut = run(t, nil, "synth", "--dir", dir, "--stage", "dev", "--out", out, "--config", "configs/nightly-report.yaml")
@@ -290,9 +290,9 @@ func TestVersion2NamesCarryTheStageSoStagesShareAnAccount(t *testing.T) {
 	for _, tc := range []struct {
 		name, config, stage, want string
 	}{
-		{"version 2 in dev", "version: 2\n" + small, "dev", "small-pipeline-dev"},
-		{"version 2 in prod", "version: 2\n" + small, "prod", "small-pipeline-prod"},
-		{"version 1 keeps data.all's names", small, "prod", "small-pipeline"},
+		{"version 2 in dev", small, "dev", "small-pipeline-dev"},
+		{"version 2 in prod", small, "prod", "small-pipeline-prod"},
+		{"version 1 keeps data.all's names", strings.TrimPrefix(small, "version: 2\n"), "prod", "small-pipeline"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := repo(t, map[string]string{"config.yaml": tc.config, "variables.yaml": smallVars})

@@ -30,28 +30,28 @@ func TestIndentationSlipsArePlacedOnTheLineThatSlipped(t *testing.T) {
 	raw, err := os.ReadFile("../../config.yaml")
 	require.NoError(t, err)
 	src := string(raw)
-	require.Contains(t, strings.Split(src, "\n")[47], "- name: ValidateInput", "the table's line numbers follow config.yaml")
+	require.Contains(t, strings.Split(src, "\n")[48], "- name: ValidateInput", "the table's line numbers follow config.yaml")
 	tests := []struct {
 		name, config, want string
 	}{
-		{"type indented one space too far", shift(src, 49, 49, 1),
-			`config.yaml:49:10: invalid YAML: "type" is indented 1 space more than "name" (line 48) (indentation: move it 1 space left, to column 9, with "name")`},
-		{"result_path moved left to the dashes", shift(src, 58, 58, -2),
-			`config.yaml:58:7: invalid YAML: "result_path" is at column 7, where the items of the list at line 48 have their dashes (indentation: indent it 2 spaces more, to column 9, with "name" (line 48))`},
-		{"result_path moved left to the group's keys", shift(src, 58, 58, -4),
-			`config.yaml:58:5: invalid YAML: "result_path" is indented less than the lines around it: line 60 goes on with the block of "name" (line 48) (indentation: indent it 4 spaces more, to column 9, with "name")`},
-		{"a config key one space too far", shift(src, 52, 52, 1),
-			`config.yaml:52:12: invalid YAML: "index" is indented 1 space more than "entry" (line 51) (indentation: move it 1 space left, to column 11, with "entry")`},
-		{"a config key moved left to the job's keys", shift(src, 53, 53, -2),
-			`config.yaml:53:9: invalid YAML: "handler" is indented less than the lines around it: line 54 goes on with the block of "entry" (line 51) (indentation: indent it 2 spaces more, to column 11, with "entry")`},
-		{"a job's dash moved left", shift(src, 60, 60, -2),
-			`config.yaml:60:5: invalid YAML: a list item at column 5, where the keys of the mapping at line 46 are (indentation: the item's next key (line 61) is at column 9, so its dash belongs at column 7, with the items of the list at line 48)`},
-		{"a group's dash moved right", shift(src, 66, 66, 2),
-			`config.yaml:66:5: invalid YAML: a list item at column 5, where the keys of the mapping at line 46 are (indentation: the item's next key (line 67) is at column 5, so its dash belongs at column 3, with the items of the list at line 46)`},
+		{"type indented one space too far", shift(src, 50, 50, 1),
+			`config.yaml:50:10: invalid YAML: "type" is indented 1 space more than "name" (line 49) (indentation: move it 1 space left, to column 9, with "name")`},
+		{"result_path moved left to the dashes", shift(src, 59, 59, -2),
+			`config.yaml:59:7: invalid YAML: "result_path" is at column 7, where the items of the list at line 49 have their dashes (indentation: indent it 2 spaces more, to column 9, with "name" (line 49))`},
+		{"result_path moved left to the group's keys", shift(src, 59, 59, -4),
+			`config.yaml:59:5: invalid YAML: "result_path" is indented less than the lines around it: line 61 goes on with the block of "name" (line 49) (indentation: indent it 4 spaces more, to column 9, with "name")`},
+		{"a config key one space too far", shift(src, 53, 53, 1),
+			`config.yaml:53:12: invalid YAML: "index" is indented 1 space more than "entry" (line 52) (indentation: move it 1 space left, to column 11, with "entry")`},
+		{"a config key moved left to the job's keys", shift(src, 54, 54, -2),
+			`config.yaml:54:9: invalid YAML: "handler" is indented less than the lines around it: line 55 goes on with the block of "entry" (line 52) (indentation: indent it 2 spaces more, to column 11, with "entry")`},
+		{"a job's dash moved left", shift(src, 61, 61, -2),
+			`config.yaml:61:5: invalid YAML: a list item at column 5, where the keys of the mapping at line 47 are (indentation: the item's next key (line 62) is at column 9, so its dash belongs at column 7, with the items of the list at line 49)`},
+		{"a group's dash moved right", shift(src, 67, 67, 2),
+			`config.yaml:67:5: invalid YAML: a list item at column 5, where the keys of the mapping at line 47 are (indentation: the item's next key (line 68) is at column 5, so its dash belongs at column 3, with the items of the list at line 47)`},
 		{"a tab for indentation", strings.Replace(src, "        type: lambda_function\n        config:\n          entry: customcode/lambda_functions/validate_input", "\ttype: lambda_function\n        config:\n          entry: customcode/lambda_functions/validate_input", 1),
-			`config.yaml:49:1: invalid YAML: a tab in the indentation (indentation: YAML indents with spaces only; replace the tab with spaces)`},
-		{"the first key of a block one space short of its siblings", shift(src, 112, 112, -1),
-			`config.yaml:112:10: invalid YAML: "topic_name" is indented 1 space less than "subject" and the lines after it (line 113) (indentation: indent it 1 space more, to column 11)`},
+			`config.yaml:50:1: invalid YAML: a tab in the indentation (indentation: YAML indents with spaces only; replace the tab with spaces)`},
+		{"the first key of a block one space short of its siblings", shift(src, 113, 113, -1),
+			`config.yaml:113:10: invalid YAML: "topic_name" is indented 1 space less than "subject" and the lines after it (line 114) (indentation: indent it 1 space more, to column 11)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
