@@ -166,7 +166,17 @@ func Load(opts LoadOptions) ([]*Stack, diag.List) {
 }
 
 func loadOne(file string, src []byte, ctx render.Context, opts LoadOptions) (*Stack, diag.List) {
-	res, diags := render.Render(file, src, ctx, opts.RepoDir, opts.LookupEnv)
+	var renderer renderFunc = render.Render
+	v1 := sniffVersion(src) == V1
+	if v1 {
+		renderer = render.RenderV1
+	}
+	ctx, diags := variablesFile(file, src, ctx, opts, renderer)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	res, rd := renderer(file, src, ctx, opts.RepoDir, opts.LookupEnv)
+	diags.Add(rd...)
 	if res == nil {
 		return nil, diags
 	}
@@ -182,6 +192,9 @@ func loadOne(file string, src []byte, ctx render.Context, opts LoadOptions) (*St
 	if root == nil {
 		d.Diags.Add(diag.Diagnostic{File: file, Line: 1, Message: "the config is empty", Hint: "a config needs at least a name"})
 		return nil, append(diags, d.Diags...)
+	}
+	if v1 {
+		upgradeV1(d, root, ctx)
 	}
 	p := &Pipeline{}
 	d.Decode(root, p, "")

@@ -19,6 +19,14 @@ type Pipeline struct {
 	Catch       *Catch     `yaml:"catch"`
 	// JobDir is where glue job YAMLs are looked up by bare name.
 	JobDir string `yaml:"jobdir"`
+	// Variables names one more variables file, rendered as a template with
+	// the environment's variables and read before the config is rendered.
+	Variables *VariablesFile `yaml:"variables"`
+}
+
+// VariablesFile is `variables: {file: X}`.
+type VariablesFile struct {
+	File string `yaml:"file" validate:"required"`
 }
 
 // Properties are pipeline-wide settings.
@@ -53,9 +61,16 @@ type Group struct {
 	Comment     string     `yaml:"comment"`
 	Description string     `yaml:"description"`
 	Jobs        []*Item    `yaml:"jobs"`
-	Node        *yaml.Node `yaml:"-" validate:"-"`
+	// Parallel false runs the group's one job as its own states, without
+	// the Parallel state named after the group (data.all did so for every
+	// group of one job).
+	Parallel *bool      `yaml:"parallel"`
+	Node     *yaml.Node `yaml:"-" validate:"-"`
 	Path        string     `yaml:"-"`
 }
+
+// Unwrapped reports whether the group runs without its Parallel state.
+func (g *Group) Unwrapped() bool { return g.Parallel != nil && !*g.Parallel }
 
 // DecodeNode keeps the group's node and path for later diagnostics.
 func (g *Group) DecodeNode(d *Decoder, n *yaml.Node, path string) {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -66,4 +67,21 @@ func versionNote(d *Decoder, root *yaml.Node, p *Pipeline) {
 	}
 	dg.Hint = fmt.Sprintf("blueprint migrate upgrades it to version %d; a config already written for this tool only needs version: %d on its first line", Latest, Latest)
 	d.Diags.Add(dg.AsWarning())
+}
+
+var versionLine = regexp.MustCompile(`(?m)^version\s*:\s*["']?([^"'#\s]*)`)
+
+// sniffVersion reads the version from the template text, before rendering:
+// what happens before YAML is parsed depends on it. A value that is not a
+// version is left to the decoder to report; it reads as version 2 here, so
+// the config is not rendered leniently.
+func sniffVersion(src []byte) int {
+	m := versionLine.FindSubmatch(src)
+	if m == nil {
+		return V1
+	}
+	if string(m[1]) == "1" {
+		return V1
+	}
+	return V2
 }

@@ -109,6 +109,13 @@ func (b *builder) chain(groups []*config.Group) (*asl.Fragment, error) {
 }
 
 func (b *builder) group(g *config.Group) (*asl.Fragment, error) {
+	if g.Unwrapped() && len(g.Jobs) == 1 {
+		f, err := b.job(g.Jobs[0])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", g.Jobs[0].Path, err)
+		}
+		return f, nil
+	}
 	par := &asl.State{Type: asl.Parallel, Comment: engine.FirstNonEmpty(g.Description, g.Comment)}
 	var withResult []int
 	for _, j := range g.Jobs {

@@ -52,6 +52,12 @@ var envKeys = []struct {
 	{"saml_group", []string{"SAML_GROUP"}},
 	{"environment_role_arn", []string{"ENVROLEARN"}},
 	{"sns_topic_arn", []string{"SNS_TOPIC_ARN"}},
+	// Set by data.all's CodeBuild for the pipeline's Batch and ECR jobs.
+	{"batch_instance_role", []string{"BATCH_INSTANCE_ROLE"}},
+	{"environment_uri", []string{"ENVIRONMENT_URI"}},
+	{"pipeline_uri", []string{"PIPELINE_URI"}},
+	{"ec2_spot_fleet_role", []string{"EC2_SPOT_FLEET_ROLE"}},
+	{"ecr_repository", []string{"ECR_REPOSITORY"}},
 }
 
 // BuildContext assembles the context; later sources win: the environment,

@@ -66,6 +66,17 @@ var helpers = []string{"env_var", "ls", "s3_ls"}
 // Render renders one template; file is its display path for diagnostics,
 // repoDir is where ls() looks, lookupEnv serves env_var().
 func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func(string) (string, bool)) (res *Result, diags diag.List) {
+	return render(file, src, ctx, repoDir, lookupEnv, false)
+}
+
+// RenderV1 renders a data.all (version 1) template as Jinja did: an
+// undefined variable renders as empty text, with a warning at its place,
+// and env_var of an unset variable renders None.
+func RenderV1(file string, src []byte, ctx Context, repoDir string, lookupEnv func(string) (string, bool)) (res *Result, diags diag.List) {
+	return render(file, src, ctx, repoDir, lookupEnv, true)
+}
+
+func render(file string, src []byte, ctx Context, repoDir string, lookupEnv func(string) (string, bool), v1 bool) (res *Result, diags diag.List) {
 	configure()
 	if lookupEnv == nil {
 		lookupEnv = os.LookupEnv
@@ -77,6 +88,12 @@ func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 	var unrendered []int
 	for _, u := range undefined(text, func(name string) bool { _, ok := ctx[name]; return ok || isHelper(name) }) {
 		blank[u.name] = true
+		if v1 && u.name != "defined" {
+			diags.Add(diag.Diagnostic{File: file, Line: u.line, Col: u.col, Severity: diag.Warning,
+				Message: fmt.Sprintf("undefined variable %q renders as empty text, as it did in the data.all blueprint", u.name),
+				Hint:    "set it in variables.yaml or with --var " + u.name + "=…, or write {{ " + u.name + "|default:'' }}"})
+			continue
+		}
 		unrendered = append(unrendered, u.line)
 		d := diag.Diagnostic{File: file, Line: u.line, Col: u.col, Message: fmt.Sprintf("undefined variable %q", u.name)}
 		if s := diag.Suggest(u.name, keys(ctx)); s != "" {
@@ -122,6 +139,10 @@ func Render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 		}
 		if len(def) > 0 {
 			return def[0], nil
+		}
+		if v1 {
+			// Python's os.environ.get gave None, and Jinja printed it.
+			return "None", nil
 		}
 		return "", fmt.Errorf("environment variable %s is not set; give a default with env_var(%q, \"value\")", name, name)
 	}

@@ -166,7 +166,11 @@ func (v *validator) groups(groups []*config.Group) {
 		if g == nil || g.Node == nil {
 			continue
 		}
-		if g.Name != "" {
+		if g.Unwrapped() && len(g.Jobs) > 1 {
+			v.d.Errorf(v.d.Node(g.Path+".parallel"), g.Path+".parallel", "parallel: false runs a group's one job without a Parallel state; group %q has %d jobs", g.Name, len(g.Jobs)).Hint =
+				"remove parallel: false, or split the group"
+		}
+		if g.Name != "" && !g.Unwrapped() {
 			v.stateName(g.Name, g.Path)
 		}
 		if len(g.Jobs) == 0 {

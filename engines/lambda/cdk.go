@@ -43,7 +43,13 @@ func (Function) BuildTrigger(s *synth.Stack, it *config.Item) error {
 	}
 	spec := it.Spec.(*FunctionSpec)
 	s.OnMachine(func(m synth.StateMachine) {
-		fn.AddEnvironment(jsii.String("STATE_MACHINE_ARN"), m.StateMachineArn(), nil)
+		names := spec.Config.StateMachineArnVariables
+		if len(names) == 0 {
+			names = []string{"STATE_MACHINE_ARN"}
+		}
+		for _, n := range names {
+			fn.AddEnvironment(jsii.String(n), m.StateMachineArn(), nil)
+		}
 		m.GrantStartExecution(fn)
 	})
 	if spec.Config.SNS != nil {

@@ -58,9 +58,15 @@ type FunctionConfig struct {
 	// Image builds the function from a Dockerfile (a container-image function).
 	Image *Image   `yaml:"image"`
 	Cmd   []string `yaml:"cmd"`
+	// PayloadResponseOnly invokes the function directly, so a step's
+	// result_path keeps the bare return value instead of {"Payload": …}.
+	PayloadResponseOnly bool `yaml:"payload_response_only"`
 	// SNS and Schedulers are for triggers.
 	SNS        *TriggerSNS         `yaml:"sns"`
 	Schedulers []*config.Scheduler `yaml:"schedulers" validate:"dive"`
+	// StateMachineArnVariables name the environment variables of a trigger
+	// that hold the state machine's ARN; STATE_MACHINE_ARN when unset.
+	StateMachineArnVariables []string `yaml:"state_machine_arn_variables" validate:"dive,required"`
 }
 
 // Image is a Dockerfile in customcode.
@@ -270,9 +276,20 @@ func (Function) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	}
 	st := &asl.State{Type: asl.Task, Resource: "arn:aws:states:::lambda:invoke", Parameters: params,
 		Comment: engine.FirstNonEmpty(s.Description, s.Comment), Retry: []asl.Retrier{invokeRetry()}, ResultPath: asl.Discard()}
+	if s.Config.PayloadResponseOnly {
+		// The function's own ARN as the resource: the result is the bare
+		// return value, and the payload is the parameters themselves.
+		st.Resource = arn
+		st.Parameters = nil
+		if p, ok := s.Config.Payload.(map[string]any); ok {
+			st.Parameters = p
+		}
+	}
 	if s.ResultPath != "" {
 		st.ResultPath = asl.Path(s.ResultPath)
-		st.ResultSelector = map[string]any{"Payload.$": "$.Payload"}
+		if !s.Config.PayloadResponseOnly {
+			st.ResultSelector = map[string]any{"Payload.$": "$.Payload"}
+		}
 	}
 	p.Allow([]string{"lambda:InvokeFunction"}, arn, arn+":*")
 	return asl.Single(p.StateName(), st), nil

@@ -3,6 +3,7 @@ package sns
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/blueprint-dev/blueprint/blueprint/asl"
@@ -25,7 +26,7 @@ type Topic struct{}
 type TopicSpec struct {
 	engine.Common `yaml:",inline"`
 	Config        struct {
-		SubscriberAccounts []string `yaml:"subscriber_accounts" validate:"dive,len=12,numeric"`
+		SubscriberAccounts []string `yaml:"subscriber_accounts"`
 		DisplayName        string   `yaml:"display_name" validate:"max=100"`
 	} `yaml:"config"`
 }
@@ -59,9 +60,18 @@ func (Publish) NewSpec() any       { return &PublishSpec{} }
 func (Publish) Describe() string   { return "publishes a message to an SNS topic" }
 
 // Check keeps the topic's name within SNS's limit.
-func (Topic) Check(_ any, c *engine.CheckContext) {
+func (Topic) Check(spec any, c *engine.CheckContext) {
 	c.CheckNameLength("topic", engine.PhysicalName(c.Stack, c.Item.Name), 256)
+	for i, a := range spec.(*TopicSpec).Config.SubscriberAccounts {
+		if !accountID.MatchString(a) {
+			// A warning, as for other placeholder ids: the data.all
+			// blueprint's own examples write 11-digit placeholders.
+			c.Warnf(fmt.Sprintf("config.subscriber_accounts[%d]", i), "%q is not an AWS account id (12 digits); IAM will reject the topic policy", a)
+		}
+	}
 }
+
+var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 
 // topicOf finds the topic resource a topic_name means, if any.
 func topicOf(idx *engine.Index, st *config.Stack, name string) *config.Item {

@@ -1,0 +1,166 @@
+package tests
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/blueprint-dev/blueprint/internal/check"
+	"github.com/blueprint-dev/blueprint/internal/testkit"
+)
+
+// compatEnv is what data.all's CodeBuild set when it synthesized.
+var compatEnv = testkit.Env("AWSREGION", "eu-west-1", "AWSACCOUNTID", "111111111111", "BUCKET_NAME", "pipeline-bucket")
+
+// compatRepo synthesizes a data.all (version 1) config of
+// testdata/compat, checks the assembly with cfn-lint and asl-validator,
+// and returns its template and its planned state machine.
+func compatRepo(t *testing.T, name string, allowed ...check.Allowed) (tmpl map[string]any, states map[string]map[string]any) {
+	t.Helper()
+	dir := filepath.Join("testdata", "compat", name)
+	stacks := testkit.Plan(t, dir, testkit.Options{Env: compatEnv})
+	require.Len(t, stacks, 1)
+	a := testkit.Synth(t, stacks, false)
+	check.Assembly(t, a.Dir, allowed...)
+	require.Len(t, a.StackNames(), 1)
+	tmpl = a.Template(t, a.StackNames()[0])
+	if stacks[0].Machine == nil {
+		return tmpl, nil
+	}
+	var def map[string]any
+	require.NoError(t, json.Unmarshal(testkit.Definition(t, stacks[0]), &def))
+	// Every state, nested ones too, by name; "StartAt" names the first.
+	states = map[string]map[string]any{"StartAt": {"name": def["StartAt"]}}
+	var walk func(sm map[string]any)
+	walk = func(sm map[string]any) {
+		for name, s := range sm["States"].(map[string]any) {
+			st := s.(map[string]any)
+			states[name] = st
+			for _, b := range asList(st["Branches"]) {
+				walk(b.(map[string]any))
+			}
+		}
+	}
+	walk(def)
+	return tmpl, states
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+// functionsByDescription maps each Lambda function's logical ID to its
+// properties.
+func functionsByDescription(t *testing.T, tmpl map[string]any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for id, r := range tmpl["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		if res["Type"] == "AWS::Lambda::Function" {
+			out[id] = res["Properties"].(map[string]any)
+		}
+	}
+	return out
+}
+
+func findFunction(t *testing.T, fns map[string]map[string]any, prefix string) map[string]any {
+	t.Helper()
+	for id, p := range fns {
+		if len(id) >= len(prefix) && id[:len(prefix)] == prefix {
+			return p
+		}
+	}
+	t.Fatalf("no function whose logical ID starts with %s; have %v", prefix, keysOf(fns))
+	return nil
+}
+
+func keysOf[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// TestCompatLambdaKeepsTheOldMeaning checks, on the template, facts read
+// from the data.all blueprint's source.
+func TestCompatLambdaKeepsTheOldMeaning(t *testing.T) {
+	tmpl, states := compatRepo(t, "lambda")
+	fns := functionsByDescription(t, tmpl)
+
+	prepare := findFunction(t, fns, "FunctionPrepare")
+	// index and handler default to lambda_function.py and handler
+	// (engine/lambdafx/lambda_mapper.py:34-35), timeout to 900 s (:31);
+	// a step's memory is its job-level memory_size (lambda_task.py:53).
+	assert.Equal(t, "lambda_function.handler", prepare["Handler"])
+	assert.EqualValues(t, 900, prepare["Timeout"])
+	assert.EqualValues(t, 2048, prepare["MemorySize"])
+	// An undefined variable renders empty, as Jinja did.
+	assert.Equal(t, map[string]any{"OWNER": ""}, prepare["Environment"].(map[string]any)["Variables"])
+	assert.EqualValues(t, 1028, findFunction(t, fns, "FunctionCount")["MemorySize"], "lambda_task.py:53 defaults memory_size to 1028")
+	assert.EqualValues(t, 300, findFunction(t, fns, "FunctionSum")["Timeout"])
+
+	// Every trigger gets PIPELINE_STATE_MACHINE_ARN, PIPELINE_BUCKET,
+	// PIPELINE_STAGE (engine/resource_task.py:67-83).
+	trigger := findFunction(t, fns, "FunctionStart")
+	env := trigger["Environment"].(map[string]any)["Variables"].(map[string]any)
+	assert.Contains(t, env, "PIPELINE_STATE_MACHINE_ARN")
+	assert.NotContains(t, env, "STATE_MACHINE_ARN")
+	assert.Equal(t, "pipeline-bucket", env["PIPELINE_BUCKET"])
+	assert.Equal(t, "test", env["PIPELINE_STAGE"])
+	assert.Equal(t, "handler.handler", trigger["Handler"])
+	assert.EqualValues(t, 1028, trigger["MemorySize"], "resource_task.py:302")
+
+	// The singular config.scheduler is one rule (resource_task.py:354-356);
+	// the variables file was rendered as a template (task_group_reader.py:97).
+	var inputs []string
+	for _, r := range tmpl["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		if res["Type"] == "AWS::Events::Rule" {
+			for _, tg := range res["Properties"].(map[string]any)["Targets"].([]any) {
+				inputs = append(inputs, tg.(map[string]any)["Input"].(string))
+			}
+		}
+	}
+	assert.Equal(t, []string{`{"source":"test-feed"}`}, inputs)
+
+	// A group of one job is that job's state, no Parallel
+	// (utils/stack_task_util.py:126-127), so it may share the job's name.
+	assert.Equal(t, "Prepare", states["StartAt"]["name"])
+	step := states["Prepare"]
+	assert.Equal(t, "Task", step["Type"])
+	// config.result_path holds the bare return value: payload_response_only
+	// invokes the function itself (lambda_mapper.py:54-55, 62).
+	assert.Equal(t, "$.prepared", step["ResultPath"])
+	assert.NotContains(t, step, "ResultSelector")
+	assert.NotEqual(t, "arn:aws:states:::lambda:invoke", step["Resource"])
+	assert.Equal(t, "Parallel", states["Report"]["Type"])
+}
+
+// TestCompatSageMakerKeepsTheOldResultsAndNames checks the old result
+// location of training and the endpoint object of the old iris example.
+func TestCompatSageMakerKeepsTheOldResultsAndNames(t *testing.T) {
+	_, states := compatRepo(t, "sagemaker")
+	assert.Equal(t, "$.training", states["Train"]["ResultPath"], "training_task.py:129")
+	ec := states["EndpointConfig"]["Parameters"].(map[string]any)
+	assert.Equal(t, "$.EndPoint.config_name", ec["EndpointConfigName.$"], "endpointconfig_task.py:58,69")
+	ep := states["Endpoint"]["Parameters"].(map[string]any)
+	assert.Equal(t, "$.EndPoint.name", ep["EndpointName.$"], "endpoint_task.py:73-97")
+	assert.Equal(t, "$.EndPoint.config_name", ep["EndpointConfigName.$"])
+}
+
+// TestCompatResourcesOnly: an empty groups list made a stack of resources.
+func TestCompatResourcesOnly(t *testing.T) {
+	tmpl, states := compatRepo(t, "resources",
+		check.Allowed{Rule: "W1032", Why: "the 11-digit subscriber account is a placeholder, as in the data.all example; blueprint warns"})
+	assert.Nil(t, states)
+	var types []string
+	for _, r := range tmpl["Resources"].(map[string]any) {
+		types = append(types, r.(map[string]any)["Type"].(string))
+	}
+	assert.Contains(t, types, "AWS::SNS::Topic")
+	assert.NotContains(t, types, "AWS::StepFunctions::StateMachine")
+}
