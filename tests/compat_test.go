@@ -145,6 +145,20 @@ func TestCompatLambdaKeepsTheOldMeaning(t *testing.T) {
 func TestCompatSageMakerKeepsTheOldResultsAndNames(t *testing.T) {
 	_, states := compatRepo(t, "sagemaker")
 	assert.Equal(t, "$.training", states["Train"]["ResultPath"], "training_task.py:129")
+	train := states["Train"]["Parameters"].(map[string]any)
+	// output_data_path, input_data and timeout as
+	// mappers/sm_training_mapper.py:50-66 and common_training_mapper.py:131-186 read them.
+	assert.Equal(t, map[string]any{"S3OutputPath": "s3://training-data/output"}, train["OutputDataConfig"])
+	assert.Equal(t, map[string]any{"MaxRuntimeInSeconds": float64(3600)}, train["StoppingCondition"])
+	var uris []any
+	for _, c := range train["InputDataConfig"].([]any) {
+		ch := c.(map[string]any)
+		assert.Equal(t, "text/csv", ch["ContentType"])
+		uris = append(uris, ch["DataSource"].(map[string]any)["S3DataSource"].(map[string]any)["S3Uri"])
+	}
+	assert.Equal(t, []any{"s3://training-data/prepared/train.csv", "s3://training-data/prepared/validation.csv"}, uris)
+	// A model without model_name_path is named after its job (model_task.py:13,63).
+	assert.Equal(t, "mymodel", states["My_Model"]["Parameters"].(map[string]any)["ModelName"])
 	ec := states["EndpointConfig"]["Parameters"].(map[string]any)
 	assert.Equal(t, "$.EndPoint.config_name", ec["EndpointConfigName.$"], "endpointconfig_task.py:58,69")
 	ep := states["Endpoint"]["Parameters"].(map[string]any)

@@ -30,7 +30,10 @@ type TrainingConfig struct {
 	Hyperparameters         map[string]any    `yaml:"hyperparameters"`
 	HyperparametersFromPath string            `yaml:"hyperparameters_from_path"`
 	TrainingInputFromPath   *TrainingInput    `yaml:"training_input_from_path"`
-	OutputPathFromInput     string            `yaml:"output_path_from_input" validate:"required"`
+	OutputPathFromInput     string            `yaml:"output_path_from_input" validate:"required_without=OutputPath"`
+	// OutputPath is a fixed S3 URI for the model artifacts, instead of a
+	// path into the input (data.all's output_data_path).
+	OutputPath string `yaml:"output_path" validate:"excluded_with=OutputPathFromInput,omitempty,startswith=s3://"`
 	Experiment              *ExperimentConfig `yaml:"experiment"`
 }
 
@@ -129,7 +132,7 @@ func (t *TrainingConfig) definition(step string) map[string]any {
 		"StoppingCondition":      map[string]any{"MaxRuntimeInSeconds": t.MaxRuntime},
 		"OutputDataConfig":       map[string]any{},
 	}
-	value(def["OutputDataConfig"].(map[string]any), "S3OutputPath", t.OutputPathFromInput)
+	value(def["OutputDataConfig"].(map[string]any), "S3OutputPath", engine.FirstNonEmpty(t.OutputPathFromInput, t.OutputPath))
 	if in := t.TrainingInputFromPath; in != nil {
 		var channels []map[string]any
 		add := func(name string, loc *S3Location) {
