@@ -97,7 +97,7 @@ holding a Step Functions state machine. Deploy it with: cdk deploy --app cdk.out
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.synthCmd(), a.validateCmd(), a.renderCmd(), a.listCmd(), a.schemaCmd(), a.graphCmd(), a.initCmd(), a.testCmd(), a.runCmd(), a.importCmd())
+	root.AddCommand(a.synthCmd(), a.validateCmd(), a.renderCmd(), a.listCmd(), a.schemaCmd(), a.graphCmd(), a.initCmd(), a.testCmd(), a.runCmd(), a.importCmd(), a.migrateCmd())
 	return root
 }
 

@@ -2,12 +2,14 @@ package tests
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/blueprint-dev/blueprint/blueprint/config"
 	"github.com/blueprint-dev/blueprint/internal/check"
 	"github.com/blueprint-dev/blueprint/internal/testkit"
 )
@@ -177,4 +179,40 @@ func TestCompatResourcesOnly(t *testing.T) {
 	}
 	assert.Contains(t, types, "AWS::SNS::Topic")
 	assert.NotContains(t, types, "AWS::StepFunctions::StateMachine")
+}
+
+// TestMigrationSynthesizesTheSame: blueprint migrate is the version 1
+// translation written out, so the migrated repo synthesizes the same
+// template (resources, properties, logical IDs, state machine) as the
+// original.
+func TestMigrationSynthesizesTheSame(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("testdata", "compat", "*", "config.yaml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, dirs)
+	opts := testkit.Options{Env: compatEnv, Vars: map[string]string{"owner": ""}}
+	for _, cfg := range dirs {
+		dir := filepath.Dir(cfg)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			migrated := filepath.Join(t.TempDir(), "repo")
+			require.NoError(t, os.CopyFS(migrated, os.DirFS(dir)))
+			src, err := os.ReadFile(filepath.Join(migrated, "config.yaml"))
+			require.NoError(t, err)
+			out, notes := config.Migrate("config.yaml", src)
+			require.False(t, notes.HasErrors(), "%v", notes)
+			require.NotEqual(t, string(src), string(out))
+			require.NoError(t, os.WriteFile(filepath.Join(migrated, "config.yaml"), out, 0o644))
+
+			before := testkit.Synth(t, testkit.Plan(t, dir, opts), false)
+			after := testkit.Synth(t, testkit.Plan(t, migrated, opts), false)
+			require.Equal(t, before.StackNames(), after.StackNames())
+			for _, name := range before.StackNames() {
+				assert.JSONEq(t, string(before.Templates[name]), string(after.Templates[name]), "stack %s", name)
+			}
+			// The migrated config is version 2: no note about version 1.
+			_, diags := testkit.TryPlan(migrated, opts)
+			for _, d := range diags {
+				assert.NotContains(t, d.Message, "data.all blueprint config")
+			}
+		})
+	}
 }

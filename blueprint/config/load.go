@@ -56,7 +56,7 @@ func (s *Stack) Stage() string { return s.str("stage") }
 // a pipeline can share an account and region. Version 1 configs keep the
 // data.all names, the same in every stage.
 func (s *Stack) StageSuffix() string {
-	if s.Pipeline == nil || s.Pipeline.Version < 2 {
+	if s.Pipeline == nil || s.Pipeline.Version < 2 || (s.Pipeline.Properties.StageInNames != nil && !*s.Pipeline.Properties.StageInNames) {
 		return ""
 	}
 	return "-" + SafeName(s.Stage())
@@ -226,6 +226,9 @@ func SafeName(s string) string {
 	}
 	return s
 }
+
+// Files lists the config files of a repo: config.yaml, then configs/*.yaml.
+func Files(repo string) ([]string, error) { return configFiles(repo) }
 
 // configFiles lists config.yaml then configs/*.yaml and *.yml, sorted.
 func configFiles(repo string) ([]string, error) {

@@ -34,6 +34,9 @@ type Properties struct {
 	Schedulers []*Scheduler `yaml:"schedulers" validate:"dive"`
 	// Timeout of the whole state machine, in seconds.
 	Timeout int `yaml:"timeout" unit:"seconds" validate:"omitempty,min=1,max=31536000"`
+	// StageInNames false keeps data.all's names: the stack, the state
+	// machine and its log group are the pipeline name in every stage.
+	StageInNames *bool `yaml:"stage_in_names"`
 	// SSMPrefix replaces "/dataall" in the published state machine ARN path.
 	SSMPrefix string `yaml:"ssm_prefix" validate:"omitempty,startswith=/"`
 }

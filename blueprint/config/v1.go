@@ -22,7 +22,16 @@ func upgradeV1(d *Decoder, root *yaml.Node, ctx map[string]any) {
 		// An empty list made a stack of resources only (stack.py:183).
 		mapDelete(root, "groups")
 	}
-	if props := mapGet(root, "properties"); props != nil && props.Kind == yaml.MappingNode {
+	props := mapGet(root, "properties")
+	if props == nil {
+		props = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: root.Line, Column: root.Column}
+		mapSet(root, root, "properties", props)
+	}
+	if props.Kind == yaml.MappingNode {
+		// data.all's names are the same in every stage.
+		mapDefault(props, "stage_in_names", "false")
+	}
+	if props != nil && props.Kind == yaml.MappingNode {
 		if k, v := mapEntry(props, "scheduler"); v != nil && mapGet(props, "schedulers") == nil {
 			// The old tool read the singular key from a top-level config:
 			// that no config has (stack_util.py:281-287), so it crashed.
