@@ -57,7 +57,8 @@ func (a *App) synthCmd() *cobra.Command {
 		Use:   "synth",
 		Short: "Write the CDK cloud assembly (one stack per config) into cdk.out",
 		Long: `synth renders, validates and plans every config, then writes a CDK cloud assembly.
-The previous assembly is replaced only when synth succeeds. An assembly of
+The previous assembly is replaced only when synth succeeds. --out must be new,
+empty or hold a cloud assembly: any other folder is refused and left as it is. An assembly of
 unchanged inputs (rendered configs, the files they name, the environment and
 CDK context, the blueprint binary) is reused from .blueprint/cache/synth
 without running CDK; --no-cache synthesizes anew. Under the CDK CLI

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -90,14 +89,15 @@ func write(opts Options, post func(dir string) error, build func(awscdk.App) err
 		}
 	}()
 	out := opts.OutDir
+	var dest *outDir
 	if !opts.InPlace {
-		parent := filepath.Dir(filepath.Clean(opts.OutDir))
-		if err := os.MkdirAll(parent, 0o755); err != nil {
-			return fmt.Errorf("create %s: %w", parent, err)
+		if dest, err = openOut(opts.OutDir); err != nil {
+			return err
 		}
-		tmp, err := os.MkdirTemp(parent, ".blueprint-synth-")
+		defer dest.close()
+		tmp, err := dest.build()
 		if err != nil {
-			return fmt.Errorf("create a temporary assembly dir: %w", err)
+			return err
 		}
 		defer os.RemoveAll(tmp)
 		out = tmp
@@ -114,13 +114,7 @@ func write(opts Options, post func(dir string) error, build func(awscdk.App) err
 	if opts.InPlace {
 		return nil
 	}
-	if err := os.RemoveAll(opts.OutDir); err != nil {
-		return fmt.Errorf("replace %s: %w", opts.OutDir, err)
-	}
-	if err := os.Rename(out, opts.OutDir); err != nil {
-		return fmt.Errorf("move the assembly into %s: %w", opts.OutDir, err)
-	}
-	return nil
+	return dest.replace(out)
 }
 
 // layoutNote says what a stack was built as, for progress.
