@@ -197,7 +197,7 @@ func (JobDefinition) Check(spec any, c *engine.CheckContext) {
 	case img.Assets != nil && img.URI != "":
 		c.Errorf(at+"image", "give assets or uri, not both")
 	case img.Assets != nil:
-		if _, ok := c.RepoFile(at+"image.assets.directory", img.Assets.Directory, true); ok {
+		if _, ok := c.AssetDir(at+"image.assets.directory", img.Assets.Directory); ok {
 			file := img.Assets.File
 			if file == "" {
 				file = "Dockerfile"

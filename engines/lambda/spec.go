@@ -162,7 +162,7 @@ func (Function) Check(spec any, c *engine.CheckContext) {
 				c.Errorf("config."+key, "a container-image function (config.image) takes no %s: the image holds the code and its runtime", key)
 			}
 		}
-		if dir, ok := c.RepoFile("config.image.directory", cfg.Image.Directory, true); ok {
+		if dir, ok := c.AssetDir("config.image.directory", cfg.Image.Directory); ok {
 			file := cfg.Image.File
 			if file == "" {
 				file = "Dockerfile"
@@ -175,7 +175,7 @@ func (Function) Check(spec any, c *engine.CheckContext) {
 			c.Errorf("config.cmd", "cmd is for container-image functions (config.image); a zip function runs config.handler")
 		}
 		if cfg.Entry != "" {
-			if _, ok := c.RepoFile("config.entry", cfg.Entry, true); ok && cfg.Index != "" {
+			if _, ok := c.AssetDir("config.entry", cfg.Entry); ok && cfg.Index != "" {
 				index := filepath.ToSlash(filepath.Join(cfg.Entry, cfg.Index))
 				if abs, ok := c.RepoFile("config.index", index, false); ok && cfg.Handler != "" && filepath.Ext(cfg.Index) == ".py" {
 					checkHandler(c, abs, index, cfg.Handler)
@@ -363,7 +363,7 @@ func (Layer) Check(spec any, c *engine.CheckContext) {
 	}
 	switch cfg.way() {
 	case "entry":
-		dir, ok := c.RepoFile("config.layer_entry", cfg.LayerEntry, true)
+		dir, ok := c.AssetDir("config.layer_entry", cfg.LayerEntry)
 		switch cfg.BundleType {
 		case "":
 			c.Errorf("config.bundle_type", "is required with layer_entry").Hint = `"simple" installs requirements.txt; "custom" runs config.cmd`

@@ -153,7 +153,7 @@ func checkImage(c *engine.CheckContext, at string, im *Image) {
 	if im == nil || im.Directory == "" {
 		return
 	}
-	if _, ok := c.RepoFile(at+".directory", im.Directory, true); ok {
+	if _, ok := c.AssetDir(at+".directory", im.Directory); ok {
 		file := im.File
 		if file == "" {
 			file = "Dockerfile"
