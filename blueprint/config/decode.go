@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
+	"github.com/blueprint-dev/blueprint/blueprint/yamlvalue"
 )
 
 // NodeDecoder is implemented by types that decode themselves from a node,
@@ -120,6 +121,9 @@ func (d *Decoder) Decode(n *yaml.Node, out any, path string) {
 	if v.Kind() != reflect.Pointer || v.IsNil() {
 		panic(fmt.Sprintf("config: Decode needs a non-nil pointer, got %T", out))
 	}
+	if n != nil && n.Kind == yaml.DocumentNode && !d.CheckBudget(n) {
+		return
+	}
 	d.decode(resolve(n), v.Elem(), path)
 }
 
@@ -181,8 +185,8 @@ func (d *Decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	case reflect.Map:
 		d.decodeMap(n, v, path)
 	case reflect.Interface:
-		var x any
-		if err := n.Decode(&x); err != nil {
+		x, err := yamlvalue.Decode(n)
+		if err != nil {
 			d.Errorf(n, path, "%s", cleanYAMLError(err))
 			return
 		}

@@ -189,6 +189,9 @@ func loadOne(file string, src []byte, ctx render.Context, opts LoadOptions) (*St
 	}
 	root := resolve(&doc)
 	d := NewDecoder(source)
+	if !d.CheckBudget(&doc) {
+		return nil, append(diags, d.Diags...)
+	}
 	if root == nil {
 		d.Diags.Add(diag.Diagnostic{File: file, Line: 1, Message: "the config is empty", Hint: "a config needs at least a name"})
 		return nil, append(diags, d.Diags...)

@@ -193,10 +193,19 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// Print writes every diagnostic sorted, each followed by its source line and
+// MaxPrinted is how many diagnostics Print writes: past it they are
+// counted, not listed (the summary line still counts them all).
+const MaxPrinted = 100
+
+// Print writes the diagnostics sorted (at most MaxPrinted), each followed by its source line and
 // caret when known, then the summary line.
 func (l List) Print(w io.Writer) {
-	for _, d := range l.Sorted() {
+	sorted := l.Sorted()
+	for i, d := range sorted {
+		if i == MaxPrinted {
+			fmt.Fprintf(w, "… and %d more\n", len(sorted)-MaxPrinted)
+			break
+		}
 		fmt.Fprintln(w, d.String())
 		if d.Source != "" {
 			fmt.Fprintf(w, "    %s\n", d.Source)

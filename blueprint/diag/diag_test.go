@@ -2,6 +2,7 @@ package diag
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -75,4 +76,18 @@ func TestSuggest(t *testing.T) {
 func TestOneOf(t *testing.T) {
 	assert.Equal(t, `"a"`, OneOf([]string{"a"}))
 	assert.Equal(t, `"a", "b" or "c"`, OneOf([]string{"a", "b", "c"}))
+}
+
+func TestPrintListsAtMostMaxPrintedThenCounts(t *testing.T) {
+	var l List
+	for i := 1; i <= 250; i++ {
+		l.Errorf(Pos{File: "c.yaml", Line: i, Col: 1}, "p", "bad")
+	}
+	var b bytes.Buffer
+	l.Print(&b)
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	assert.Len(t, lines, MaxPrinted+2)
+	assert.Equal(t, "c.yaml:100:1: p: bad", lines[MaxPrinted-1])
+	assert.Equal(t, "… and 150 more", lines[MaxPrinted])
+	assert.Equal(t, "250 errors, 0 warnings", lines[MaxPrinted+1])
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
 	"github.com/blueprint-dev/blueprint/blueprint/yamlslip"
+	"github.com/blueprint-dev/blueprint/blueprint/yamlvalue"
 )
 
 // Context is the template context.
@@ -136,14 +137,21 @@ func readVariables(repo, file, stage string) (map[string]any, diag.List) {
 	out := map[string]any{}
 	var stages *yaml.Node
 	var stagesKey *yaml.Node
+	first := map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
+		if line, dup := first[k.Value]; dup {
+			diags.Add(diag.Diagnostic{File: file, Line: k.Line, Col: k.Column, Path: k.Value,
+				Message: fmt.Sprintf("duplicate variable %q", k.Value), Hint: fmt.Sprintf("first set on line %d; only one value can win", line)})
+			continue
+		}
+		first[k.Value] = k.Line
 		if k.Value == "stages" {
 			stagesKey, stages = k, v
 			continue
 		}
-		var val any
-		if err := v.Decode(&val); err != nil {
+		val, err := yamlvalue.Decode(v)
+		if err != nil {
 			diags.Add(diag.Diagnostic{File: file, Line: v.Line, Col: v.Column, Path: k.Value, Message: trimYAML(err)})
 			continue
 		}
@@ -167,8 +175,13 @@ func readVariables(repo, file, stage string) (map[string]any, diag.List) {
 		if section.Tag == "!!null" {
 			continue
 		}
-		var vals map[string]any
-		if err := section.Decode(&vals); err != nil {
+		val, err := yamlvalue.Decode(section)
+		if err != nil {
+			diags.Add(diag.Diagnostic{File: file, Line: section.Line, Col: section.Column, Path: "stages." + name, Message: trimYAML(err)})
+			continue
+		}
+		vals, isMap := val.(map[string]any)
+		if !isMap {
 			diags.Add(diag.Diagnostic{File: file, Line: section.Line, Col: section.Column, Path: "stages." + name,
 				Message: "must be a mapping of variable names to values"})
 			continue
