@@ -178,6 +178,7 @@ func TestBadVariablesFiles(t *testing.T) {
 		"- a\n":                 "variables.yaml:1:1: must be a mapping of variable names to values",
 		"stages: [dev, prod]\n": "variables.yaml:1:9: stages: must map each stage name to its variables, e.g. stages: {dev: {instance_type: ml.m5.large}}",
 		"stages:\n  dev:\n    size: 1\n     owner: data\n": `variables.yaml:4:6: invalid YAML: "owner" is indented 1 space more than "size" (line 3) (indentation: move it 1 space left, to column 5, with "size")`,
+		"owner: a\nowner: b\n":                             "variables.yaml:2:1: owner: duplicate variable \"owner\" (first set on line 1; only one value can win)",
 	} {
 		dir := t.TempDir()
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "variables.yaml"), []byte(body), 0o644))

@@ -7,8 +7,8 @@ import (
 )
 
 // Decode returns the value of n as yaml.v3's Node.Decode into an `any`
-// would (map[string]any, []any, scalars), with a duplicate key an error
-// in the same words. yaml.v3 compares the keys of a mapping pairwise,
+// would (map[string]any, []any, scalars), a duplicate key being an error.
+// yaml.v3 compares the keys of a mapping pairwise,
 // which takes minutes on a mapping of a million keys; this is linear.
 func Decode(n *yaml.Node) (any, error) {
 	switch n.Kind {
@@ -58,7 +58,7 @@ func mapping(n *yaml.Node) (any, error) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
 		if line, dup := first[k.Value]; dup {
-			return nil, fmt.Errorf("line %d: mapping key %q already defined at line %d", k.Line, k.Value, line)
+			return nil, fmt.Errorf("duplicate key %q on line %d (first set on line %d)", k.Value, k.Line, line)
 		}
 		first[k.Value] = k.Line
 		key, err := Decode(k)

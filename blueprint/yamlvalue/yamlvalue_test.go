@@ -35,7 +35,7 @@ func TestADuplicateKeyIsAnError(t *testing.T) {
 	var n yaml.Node
 	require.NoError(t, yaml.Unmarshal([]byte("a: 1\nb: {x: 1, x: 2}\n"), &n))
 	_, err := Decode(&n)
-	assert.EqualError(t, err, `line 2: mapping key "x" already defined at line 2`)
+	assert.EqualError(t, err, `duplicate key "x" on line 2 (first set on line 2)`)
 }
 
 // A mapping of a million keys: yaml.v3's pairwise check takes minutes.
