@@ -59,3 +59,32 @@ func TestSynthReplacesAnAssemblyAndCleansWhatKilledRunsLeft(t *testing.T) {
 	assert.Equal(t, []string{".blueprint-synth-other.out-1", ".cdk.out.blueprint-lock", "blueprint-notes", "cdk.out"}, names,
 		"leftovers of this out dir are removed, nothing else")
 }
+
+func TestMistakesYAMLLetPassAreReported(t *testing.T) {
+	const cfg = "version: 2\nname: p\naws_resources:\n  - {name: T, type: sns_topic}\n"
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"a second document in the config", map[string]string{"config.yaml": cfg + "---\nname: q\n"},
+			"config.yaml:6:1: a second YAML document starts here, and only the first is read (remove the --- before it, or move it to a file of its own)\n1 error, 0 warnings\n"},
+		{"a byte that is not UTF-8 in the config", map[string]string{"config.yaml": cfg + "# caf\xe9\n"},
+			"config.yaml:5:6: byte 0xe9 is not UTF-8 text (save the file as UTF-8)\n1 error, 0 warnings\n"},
+		{"an empty config", map[string]string{"config.yaml": "# nothing yet\n"},
+			"config.yaml:1: the config is empty (a config needs at least a name)\n1 error, 0 warnings\n"},
+		{"a duplicate variable", map[string]string{"config.yaml": cfg, "variables.yaml": "owner: a\nteam: t\nowner: b\n"},
+			"variables.yaml:3:1: owner: duplicate variable \"owner\" (first set on line 1; only one value can win)\n1 error, 0 warnings\n"},
+		{"a second document in variables.yaml", map[string]string{"config.yaml": cfg, "variables.yaml": "owner: a\n---\nowner: b\n"},
+			"variables.yaml:3:1: a second YAML document starts here, and only the first is read (remove the --- before it, or move its variables into the first)\n1 error, 0 warnings\n"},
+		{"a byte that is not UTF-8 in variables.yaml", map[string]string{"config.yaml": cfg, "variables.yaml": "owner: \"caf\xe9\"\n"},
+			"variables.yaml:1:12: byte 0xe9 is not UTF-8 text (save the file as UTF-8)\n1 error, 0 warnings\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := run(t, nil, "validate", "--dir", repo(t, tt.files))
+			assert.Equal(t, 1, code)
+			assert.Equal(t, tt.want, errOut)
+		})
+	}
+}

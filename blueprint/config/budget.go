@@ -4,6 +4,9 @@ import (
 	"fmt"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/blueprint-dev/blueprint/blueprint/diag"
+	"github.com/blueprint-dev/blueprint/blueprint/yamlvalue"
 )
 
 // Budgets of one document, past which it is refused before decoding.
@@ -16,6 +19,20 @@ const (
 	// CloudFormation fail, late and misleadingly, on deeper documents.
 	MaxDepth = 100
 )
+
+// CheckDocument checks what yaml.v3 lets pass about a whole document:
+// the budgets below, and a second document in the same file, which it
+// drops silently. It returns false when the document must not be decoded.
+func (d *Decoder) CheckDocument(doc *yaml.Node) bool {
+	if d.Source != nil {
+		if line := yamlvalue.SecondDocument(d.Source.Rendered); line > 0 {
+			dg := diag.At(d.Source.Pos(line, 1), "", "a second YAML document starts here, and only the first is read")
+			dg.Hint = "remove the --- before it, or move it to a file of its own"
+			d.Diags.Add(dg)
+		}
+	}
+	return d.CheckBudget(doc)
+}
 
 // CheckBudget reports, as an error of d, a document whose aliases expand
 // it past MaxAliasExpansion values (an "alias bomb": a few KB that would

@@ -121,7 +121,7 @@ func (d *Decoder) Decode(n *yaml.Node, out any, path string) {
 	if v.Kind() != reflect.Pointer || v.IsNil() {
 		panic(fmt.Sprintf("config: Decode needs a non-nil pointer, got %T", out))
 	}
-	if n != nil && n.Kind == yaml.DocumentNode && !d.CheckBudget(n) {
+	if n != nil && n.Kind == yaml.DocumentNode && !d.CheckDocument(n) {
 		return
 	}
 	d.decode(resolve(n), v.Elem(), path)
@@ -144,6 +144,8 @@ func resolve(n *yaml.Node) *yaml.Node {
 			n = n.Content[0]
 		case yaml.AliasNode:
 			n = n.Alias
+		case 0:
+			return nil // the document of an empty file
 		default:
 			return n
 		}

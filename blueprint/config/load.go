@@ -16,6 +16,7 @@ import (
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
 	"github.com/blueprint-dev/blueprint/blueprint/render"
 	"github.com/blueprint-dev/blueprint/blueprint/yamlslip"
+	"github.com/blueprint-dev/blueprint/blueprint/yamlvalue"
 )
 
 // MainFile is the mandatory config of a pipeline repo.
@@ -189,7 +190,7 @@ func loadOne(file string, src []byte, ctx render.Context, opts LoadOptions) (*St
 	}
 	root := resolve(&doc)
 	d := NewDecoder(source)
-	if !d.CheckBudget(&doc) {
+	if !d.CheckDocument(&doc) {
 		return nil, append(diags, d.Diags...)
 	}
 	if root == nil {
@@ -305,6 +306,12 @@ func yamlSyntax(src *Source, err error) diag.Diagnostic {
 	if line > 0 {
 		d.Line = src.Pos(line, 0).Line
 		d.Source = src.SourceLine(line)
+	}
+	if l, c, b := yamlvalue.InvalidUTF8(src.Rendered); l > 0 && (strings.Contains(msg, "UTF-8") || strings.Contains(msg, "unicode")) {
+		d.Line, d.Col, d.Source = src.Pos(l, c).Line, c, ""
+		d.Message = fmt.Sprintf("byte 0x%02x is not UTF-8 text", b)
+		d.Hint = "save the file as UTF-8"
+		return d
 	}
 	if strings.Contains(msg, "found character that cannot start any token") {
 		d.Hint = "YAML does not allow tabs for indentation; use spaces"

@@ -113,6 +113,10 @@ func readVariables(repo, file, stage string) (map[string]any, diag.List) {
 		diags.Add(diag.Diagnostic{File: file, Message: "cannot read: " + err.Error()})
 		return nil, diags
 	}
+	if l, c, b := yamlvalue.InvalidUTF8(raw); l > 0 {
+		diags.Add(diag.Diagnostic{File: file, Line: l, Col: c, Message: fmt.Sprintf("byte 0x%02x is not UTF-8 text", b), Hint: "save the file as UTF-8"})
+		return nil, diags
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		d := diag.Diagnostic{File: file, Message: "invalid YAML: " + trimYAML(err)}
@@ -125,6 +129,10 @@ func readVariables(repo, file, stage string) (map[string]any, diag.List) {
 		}
 		diags.Add(d)
 		return nil, diags
+	}
+	if line := yamlvalue.SecondDocument(raw); line > 0 {
+		diags.Add(diag.Diagnostic{File: file, Line: line, Col: 1, Message: "a second YAML document starts here, and only the first is read",
+			Hint: "remove the --- before it, or move its variables into the first"})
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil

@@ -156,7 +156,8 @@ func render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 		return nil, again(diags, jinjaHint(box.diagnose(err, markLen), text), unrendered)
 	}
 	rendered, lineMap := unmark(out)
-	return &Result{Text: []byte(rendered), LineMap: lineMap, Unrendered: unrendered}, diags
+	res = &Result{Text: []byte(rendered), LineMap: lineMap, Unrendered: unrendered}
+	return res, append(diags, secretWarnings(file, text, res)...)
 }
 
 // again adds d unless it sits on a line where a mistake was already

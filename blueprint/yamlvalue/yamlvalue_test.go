@@ -52,3 +52,22 @@ func BenchmarkDecodeALargeMapping(b *testing.B) {
 		require.NoError(b, err)
 	}
 }
+
+func TestInvalidUTF8IsFoundOnItsLine(t *testing.T) {
+	line, col, b := InvalidUTF8([]byte("a: é\nb: caf\xe9\n"))
+	assert.Equal(t, []int{2, 7, 0xe9}, []int{line, col, int(b)})
+	line, _, _ = InvalidUTF8([]byte("a: é\n"))
+	assert.Zero(t, line)
+}
+
+func TestSecondDocument(t *testing.T) {
+	for src, want := range map[string]int{
+		"a: 1\n":                   0,
+		"---\na: 1\n":              0,
+		"a: 1\n---\n":              0,
+		"a: 1\n---\nname: other\n": 3,
+		"a: '---'\n":               0,
+	} {
+		assert.Equal(t, want, SecondDocument([]byte(src)), src)
+	}
+}
