@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -52,7 +53,7 @@ func (a *App) validateCmd() *cobra.Command {
 func (a *App) synthCmd() *cobra.Command {
 	var c common
 	var out string
-	var skipBundling, cicd, noCache bool
+	var skipBundling, cicd, noCache, nag bool
 	cmd := &cobra.Command{
 		Use:   "synth",
 		Short: "Write the CDK cloud assembly (one stack per config) into cdk.out",
@@ -66,6 +67,7 @@ without running CDK; --no-cache synthesizes anew. Under the CDK CLI
 		Example: `  blueprint synth --stage prod
   blueprint synth --stage dev --var owner=data-team --out build/cdk.out
   blueprint synth --cicd      # the CI/CD pipeline and every stage it deploys
+  blueprint synth --nag       # and check it with cdk-nag's AwsSolutions rules
   cdk deploy --app cdk.out --all`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -74,6 +76,9 @@ without running CDK; --no-cache synthesizes anew. Under the CDK CLI
 				return err
 			}
 			if cicd {
+				if nag {
+					return usageError{errors.New("--nag checks the stacks of the configs; run it without --cicd")}
+				}
 				return a.synthCICD(cmd, &c, opts, out, skipBundling, noCache)
 			}
 			progress := a.progress()
@@ -92,6 +97,10 @@ without running CDK; --no-cache synthesizes anew. Under the CDK CLI
 				} else {
 					sopts.OutDir = filepath.Join(c.dir, "cdk.out")
 				}
+			}
+			if nag {
+				// cdk-nag reads what CDK builds: never a cached assembly.
+				return a.synthNag(&c, stacks, sopts)
 			}
 			var cache *synthcache.Cache
 			if a.cacheOn() {
@@ -115,6 +124,7 @@ without running CDK; --no-cache synthesizes anew. Under the CDK CLI
 	c.register(cmd)
 	cmd.Flags().StringVarP(&out, "out", "o", "cdk.out", "where to write the cloud assembly (default: DIR/cdk.out, or $CDK_OUTDIR)")
 	cmd.Flags().BoolVar(&skipBundling, "skip-bundling", false, "do not bundle assets (Lambda layers are not built)")
+	cmd.Flags().BoolVar(&nag, "nag", false, "check the stacks with cdk-nag's AwsSolutions rules; each finding is an error on the config item that made the resource")
 	cmd.Flags().BoolVar(&cicd, "cicd", false, "add a CodePipeline stack that tests and deploys every stage of variables.yaml's cicd section")
 	cmd.Flags().BoolVar(&noCache, "no-cache", false, "synthesize even when the inputs are unchanged (the cache in .blueprint/cache/synth is not read, only refreshed)")
 	return cmd
@@ -223,4 +233,20 @@ func (a *App) synthCICD(cmd *cobra.Command, c *common, opts config.LoadOptions, 
 	}
 	fmt.Fprintf(a.Stderr, "wrote %s: the %s-cicd pipeline deploying %s%s\n", sopts.OutDir, name, strings.Join(cicd.Stages, ", "), reused(cache))
 	return nil
+}
+
+// synthNag writes the assembly with cdk-nag's checks and reports each
+// finding on the config item that made the resource.
+func (a *App) synthNag(c *common, stacks []*plan.Stack, sopts synth.Options) error {
+	findings, err := synth.SynthNag(stacks, sopts)
+	if err != nil {
+		fmt.Fprintf(a.Stderr, "synth failed: %v\n", err)
+		return exitError{ExitInvalid}
+	}
+	fmt.Fprintf(a.Stderr, "wrote %s: %d stack(s), checked with cdk-nag AwsSolutions\n", sopts.OutDir, len(stacks))
+	var diags diag.List
+	for _, f := range findings {
+		diags.Add(f.Diagnostic())
+	}
+	return a.report(c, diags)
 }

@@ -53,6 +53,9 @@ type Stack struct {
 	pending func(name string) error
 	built   map[string]bool
 	ids     map[string]string
+	// owners maps the id of each construct directly under the stack to
+	// the config item whose build made it.
+	owners  map[string]*config.Item
 	ctxVals map[string]*string
 	envRole awsiam.IRole
 	// Machine is the state machine, once built; triggers start it.

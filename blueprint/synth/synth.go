@@ -45,6 +45,8 @@ type Options struct {
 	// Progress, when set, hears each stack built, each asset bundled and
 	// the assembly written.
 	Progress plan.Progress
+
+	nag *nagRun
 }
 
 func (o Options) progress(phase string, took time.Duration, detail string) {
@@ -190,6 +192,10 @@ func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix 
 		Stack: awscdk.NewStack(scope, jsii.String(cs.Name), props), Config: cs, Index: p.Index,
 		Bundling: !opts.SkipBundling, Progress: opts.progress,
 		refs: map[string]*string{}, lazy: map[string]func() *string{}, objects: map[string]any{}, ids: map[string]string{}, ctxVals: map[string]*string{},
+		owners: map[string]*config.Item{},
+	}
+	if opts.nag != nil {
+		opts.nag.suppress(st)
 	}
 	st.Publish(engine.Region, awscdk.Aws_REGION())
 	st.Publish(engine.Account, awscdk.Aws_ACCOUNT_ID())
@@ -208,7 +214,7 @@ func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix 
 			return fmt.Errorf("%s: resource %q needs itself", it.Path, it.Name)
 		}
 		building[it.Name] = true
-		err := build(reg, it, func(e engine.Engine) (bool, error) {
+		err := build(st, reg, it, func(e engine.Engine) (bool, error) {
 			b, ok := e.(ResourceBuilder)
 			if !ok {
 				return false, nil
@@ -245,7 +251,7 @@ func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix 
 			}
 			st.scope = nested[bk]
 		}
-		if err := build(reg, it, func(e engine.Engine) (bool, error) {
+		if err := build(st, reg, it, func(e engine.Engine) (bool, error) {
 			b, ok := e.(StepBuilder)
 			if !ok {
 				return true, nil // steps that only run states need nothing built
@@ -262,7 +268,7 @@ func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix 
 		}
 	}
 	for _, it := range cs.Pipeline.Triggers {
-		if err := build(reg, it, func(e engine.Engine) (bool, error) {
+		if err := build(st, reg, it, func(e engine.Engine) (bool, error) {
 			b, ok := e.(TriggerBuilder)
 			if !ok {
 				return false, nil
@@ -278,12 +284,13 @@ func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix 
 	return nil
 }
 
-func build(reg *engine.Registry, it *config.Item, fn func(engine.Engine) (bool, error)) error {
+func build(st *Stack, reg *engine.Registry, it *config.Item, fn func(engine.Engine) (bool, error)) error {
 	e, ok := reg.Lookup(it.Type)
 	if !ok {
 		return fmt.Errorf("%s: no engine for type %q", it.Path, it.Type)
 	}
-	handled, err := fn(e)
+	var handled bool
+	err := st.own(it, func() (err error) { handled, err = fn(e); return err })
 	if err != nil {
 		return fmt.Errorf("%s (%s): %w", it.Path, it.Name, err)
 	}
