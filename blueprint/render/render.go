@@ -112,6 +112,9 @@ func render(file string, src []byte, ctx Context, repoDir string, lookupEnv func
 	if d := unbalanced(file, text); d != nil {
 		return nil, append(diags, *d)
 	}
+	if d := deepExpression(file, text); d != nil {
+		return nil, append(diags, *d)
+	}
 
 	marked, markLen := mark(text)
 	defer func() {

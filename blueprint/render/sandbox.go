@@ -113,15 +113,16 @@ func (s *sandbox) Abs(base, name string) string {
 // Get reads a template file: the one being rendered comes from memory,
 // others from the repo, prepared like it.
 func (s *sandbox) Get(path string) (io.Reader, error) {
-	if path == s.top {
-		return strings.NewReader(s.src), nil
-	}
 	if path == refused {
 		return nil, errors.New(s.loadFailure)
 	}
+	// The template itself counts: it may include itself too.
 	if s.loads++; s.loads > MaxLoads {
 		s.loadFailure = fmt.Sprintf("more than %d includes, imports and extends in one template (does a file include itself?)", MaxLoads)
 		return nil, errors.New(s.loadFailure)
+	}
+	if path == s.top {
+		return strings.NewReader(s.src), nil
 	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -331,4 +332,29 @@ func macroName(body string) string {
 		rest = rest[:i]
 	}
 	return rest
+}
+
+// MaxExpressionDepth bounds the nesting of parentheses in one tag: the
+// template parser recurses on each.
+const MaxExpressionDepth = 100
+
+// deepExpression finds a tag nesting parentheses deeper than
+// MaxExpressionDepth, which would exhaust the parser's stack.
+func deepExpression(file, text string) *diag.Diagnostic {
+	for _, t := range tags(text) {
+		depth := 0
+		for i, r := range t.body {
+			switch r {
+			case '(', '[', '{':
+				if depth++; depth > MaxExpressionDepth {
+					line, col := advance(t.body[:i], t.line, t.col)
+					return &diag.Diagnostic{File: file, Line: line, Col: col,
+						Message: fmt.Sprintf("template: an expression nests deeper than %d parentheses", MaxExpressionDepth)}
+				}
+			case ')', ']', '}':
+				depth--
+			}
+		}
+	}
+	return nil
 }

@@ -101,6 +101,10 @@ func TestTemplatesStopWithinBudget(t *testing.T) {
 			[]string{`config.yaml:1:1: template: more than 10000 loop iterations and macro calls (a config template should do far less work; compute large lists in variables.yaml)`}},
 		{"nested loops past the budget", "{% with l=\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\" %}\n{% for a in l %}{% for b in l %}{% for c in l %}{% endfor %}{% endfor %}{% endfor %}{% endwith %}\n",
 			[]string{`config.yaml:2:17: template: more than 10000 loop iterations and macro calls (a config template should do far less work; compute large lists in variables.yaml)`}},
+		{"the template including itself", "a: {% include \"config.yaml\" %}",
+			[]string{`config.yaml:1:15: template: more than 1000 includes, imports and extends in one template (does a file include itself?) (include, import, extends and ssi read files of the repo, by a path relative to the including file)`}},
+		{"an expression nested past the parser's depth", "a: {{ " + strings.Repeat("(", 200000) + "1" + strings.Repeat(")", 200000) + " }}\n",
+			[]string{`config.yaml:1:107: template: an expression nests deeper than 100 parentheses`}},
 		{"a file including itself", "{% include \"self.yaml\" %}",
 			[]string{`self.yaml:1:13: template: more than 1000 includes, imports and extends in one template (does a file include itself?) (include, import, extends and ssi read files of the repo, by a path relative to the including file)`}},
 	}
