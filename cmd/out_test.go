@@ -56,7 +56,7 @@ func TestSynthReplacesAnAssemblyAndCleansWhatKilledRunsLeft(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	assert.Equal(t, []string{".blueprint-synth-other.out-1", ".cdk.out.blueprint-lock", "blueprint-notes", "cdk.out"}, names,
+	assert.Equal(t, []string{".blueprint-synth-other.out-1", "blueprint-notes", "cdk.out"}, names,
 		"leftovers of this out dir are removed, nothing else")
 }
 

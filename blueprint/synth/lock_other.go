@@ -6,12 +6,15 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 )
 
-// lock creates path exclusively, waiting while another synth holds it; a
-// lock older than an hour is taken to be left by a killed run.
-func lock(path string) (func(), error) {
+// lock creates a lock file beside the out dir exclusively, waiting while
+// another synth holds it; a lock older than an hour is taken to be left
+// by a killed run.
+func lock(parent, base string) (func(), error) {
+	path := filepath.Join(parent, "."+base+".blueprint-lock")
 	for {
 		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 		if err == nil {

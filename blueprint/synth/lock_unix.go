@@ -7,9 +7,12 @@ import (
 	"syscall"
 )
 
-// lock takes an exclusive lock on path, waiting while another synth holds it.
-func lock(path string) (func(), error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+// lock takes an exclusive lock on the folder that holds the out dir,
+// waiting while another synth holds it. Locking the folder itself leaves
+// no lock file behind (a file would have to stay, or the lock would not
+// be exclusive).
+func lock(parent, _ string) (func(), error) {
+	f, err := os.Open(parent)
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ func openOut(dir string) (*outDir, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", parent, err)
 	}
-	unlock, err := lock(filepath.Join(parent, "."+filepath.Base(abs)+".blueprint-lock"))
+	unlock, err := lock(parent, filepath.Base(abs))
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", abs, err)
 	}
