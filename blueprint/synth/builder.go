@@ -53,7 +53,8 @@ type Stack struct {
 	pending func(name string) error
 	built   map[string]bool
 	ids     map[string]string
-	// owners maps the id of each construct directly under the stack to
+	// owners maps the path (under the stack) of each construct an item
+	// made directly in the stack or in its nested stack to
 	// the config item whose build made it.
 	owners  map[string]*config.Item
 	ctxVals map[string]*string
