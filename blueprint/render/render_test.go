@@ -179,6 +179,7 @@ func TestBadVariablesFiles(t *testing.T) {
 		"stages: [dev, prod]\n": "variables.yaml:1:9: stages: must map each stage name to its variables, e.g. stages: {dev: {instance_type: ml.m5.large}}",
 		"stages:\n  dev:\n    size: 1\n     owner: data\n": `variables.yaml:4:6: invalid YAML: "owner" is indented 1 space more than "size" (line 3) (indentation: move it 1 space left, to column 5, with "size")`,
 		"owner: a\nowner: b\n":                             "variables.yaml:2:1: owner: duplicate variable \"owner\" (first set on line 1; only one value can win)",
+		"stages:\n  test: {x: 1, x: 2}\n":                  "variables.yaml:2:9: stages.test: duplicate key \"x\" on line 2 (first set on line 2)",
 	} {
 		dir := t.TempDir()
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "variables.yaml"), []byte(body), 0o644))
