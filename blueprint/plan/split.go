@@ -287,8 +287,8 @@ func largestState(def *asl.StateMachine) (string, int) {
 	return name, size
 }
 
-// jobs lists every job of the pipeline, nested and catch ones included.
-func jobs(p *config.Pipeline) []*config.Item {
+// Jobs lists every job of the pipeline, nested and catch ones included.
+func Jobs(p *config.Pipeline) []*config.Item {
 	var out []*config.Item
 	var walk func(groups []*config.Group)
 	walk = func(groups []*config.Group) {
@@ -357,7 +357,7 @@ func PlanLayout(st *config.Stack, m *Machine, reg *engine.Registry) (*Layout, di
 	}
 	var movable []moved
 	stay := 0
-	for _, it := range jobs(p) {
+	for _, it := range Jobs(p) {
 		n, ok := footprint(reg, it, st, 0)
 		if ok && n > 0 {
 			movable = append(movable, moved{it, n})

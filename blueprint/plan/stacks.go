@@ -50,7 +50,7 @@ func LoadWithProgress(opts config.LoadOptions, reg *engine.Registry, progress Pr
 		if vd.HasErrors() {
 			continue
 		}
-		jobCount += len(jobs(cs.Pipeline))
+		jobCount += len(Jobs(cs.Pipeline))
 		t = time.Now()
 		m, pd := Build(cs, idx, reg)
 		diags.Add(pd...)

@@ -241,7 +241,7 @@ func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix 
 		}
 	}
 	nested := map[int]awscdk.NestedStack{}
-	for _, it := range steps(cs.Pipeline) {
+	for _, it := range plan.Jobs(cs.Pipeline) {
 		st.scope = nil
 		if bk, ok := p.Layout.Bucket(it.Name); ok {
 			if nested[bk] == nil {
@@ -298,27 +298,6 @@ func build(st *Stack, reg *engine.Registry, it *config.Item, fn func(engine.Engi
 		return fmt.Errorf("%s: type %q cannot be built here", it.Path, it.Type)
 	}
 	return nil
-}
-
-// steps lists every job of the pipeline, nested and catch ones included.
-func steps(p *config.Pipeline) []*config.Item {
-	var out []*config.Item
-	var walk func(groups []*config.Group)
-	walk = func(groups []*config.Group) {
-		for _, g := range groups {
-			for _, j := range g.Jobs {
-				out = append(out, j)
-				if n, ok := j.Spec.(engine.Nester); ok {
-					walk(n.NestedGroups())
-				}
-			}
-		}
-	}
-	walk(p.Groups)
-	if p.Catch != nil {
-		walk(p.Catch.Groups)
-	}
-	return out
 }
 
 // MachineName is the deployed name of a planned state machine; suffix
