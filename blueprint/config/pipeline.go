@@ -60,16 +60,16 @@ func (s *Scheduler) DecodeNode(d *Decoder, n *yaml.Node, path string) {
 
 // Group is a set of jobs run in parallel; groups run in sequence.
 type Group struct {
-	Name        string     `yaml:"name" validate:"required"`
-	Comment     string     `yaml:"comment"`
-	Description string     `yaml:"description"`
-	Jobs        []*Item    `yaml:"jobs"`
+	Name        string  `yaml:"name" validate:"required"`
+	Comment     string  `yaml:"comment"`
+	Description string  `yaml:"description"`
+	Jobs        []*Item `yaml:"jobs"`
 	// Parallel false runs the group's one job as its own states, without
 	// the Parallel state named after the group (data.all did so for every
 	// group of one job).
 	Parallel *bool      `yaml:"parallel"`
 	Node     *yaml.Node `yaml:"-" validate:"-"`
-	Path        string     `yaml:"-"`
+	Path     string     `yaml:"-"`
 }
 
 // Unwrapped reports whether the group runs without its Parallel state.
