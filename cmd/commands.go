@@ -82,10 +82,6 @@ without running CDK; --no-cache synthesizes anew. Under the CDK CLI
 				return a.synthCICD(cmd, &c, opts, out, skipBundling, noCache)
 			}
 			progress := a.progress()
-			stacks, diags := plan.LoadWithProgress(opts, a.Registry, progress)
-			if err := a.report(&c, diags); err != nil {
-				return err
-			}
 			cdkCtx, err := synth.ContextFromEnv(a.LookupEnv)
 			if err != nil {
 				return usageError{err}
@@ -97,6 +93,20 @@ without running CDK; --no-cache synthesizes anew. Under the CDK CLI
 				} else {
 					sopts.OutDir = filepath.Join(c.dir, "cdk.out")
 				}
+			}
+			var quick *quickRun
+			if a.cacheOn() && !nag {
+				quick = a.newQuick(c.dir, opts, sopts)
+				if !noCache {
+					if done, err := a.reuseQuick(&c, quick, sopts); done || err != nil {
+						return err
+					}
+				}
+				opts.LookupEnv = quick.env.LookupEnv
+			}
+			stacks, diags := plan.LoadWithProgress(opts, a.Registry, progress)
+			if err := a.report(&c, diags); err != nil {
+				return err
 			}
 			if nag {
 				// cdk-nag reads what CDK builds: never a cached assembly.
@@ -117,6 +127,7 @@ without running CDK; --no-cache synthesizes anew. Under the CDK CLI
 			for i, s := range stacks {
 				names[i] = s.Config.Name
 			}
+			quick.store(cache, names, diags)
 			fmt.Fprintf(a.Stderr, "wrote %s: %d stack(s): %s%s\n", sopts.OutDir, len(stacks), strings.Join(names, ", "), reused(cache))
 			return nil
 		},

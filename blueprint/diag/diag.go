@@ -26,6 +26,23 @@ func (s Severity) String() string {
 // MarshalJSON writes the severity as its name so machine output is readable.
 func (s Severity) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
 
+// UnmarshalJSON reads a severity back from its name.
+func (s *Severity) UnmarshalJSON(b []byte) error {
+	var name string
+	if err := json.Unmarshal(b, &name); err != nil {
+		return err
+	}
+	switch name {
+	case "error":
+		*s = Error
+	case "warning":
+		*s = Warning
+	default:
+		return fmt.Errorf("unknown severity %q", name)
+	}
+	return nil
+}
+
 // Diagnostic is one finding about the user's input, printed as
 // `file:line:col: path: message (hint)`.
 type Diagnostic struct {

@@ -119,6 +119,36 @@ func write(opts Options, post func(dir string) error, build func(awscdk.App) err
 	return dest.replace(out)
 }
 
+// Reuse puts the assembly opts.Cache keeps in place, with the same care
+// for the out directory as Synth, and builds nothing: false when the
+// cache has no entry (the out directory is then left as it was).
+func Reuse(opts Options) (ok bool, err error) {
+	if opts.Cache == nil {
+		return false, nil
+	}
+	out := opts.OutDir
+	var dest *outDir
+	if !opts.InPlace {
+		if dest, err = openOut(opts.OutDir); err != nil {
+			return false, err
+		}
+		defer dest.close()
+		tmp, err := dest.build()
+		if err != nil {
+			return false, err
+		}
+		defer os.RemoveAll(tmp)
+		out = tmp
+	}
+	if !opts.Cache.Restore(out) {
+		return false, nil
+	}
+	if opts.InPlace {
+		return true, nil
+	}
+	return true, dest.replace(out)
+}
+
 // layoutNote says what a stack was built as, for progress.
 func layoutNote(p *plan.Stack) string {
 	var parts []string

@@ -356,7 +356,7 @@ func (c *Cache) Store(dir string) error {
 // drop removes an entry of ours: a directory named by a key, inside the
 // cache root.
 func (c *Cache) drop(key string) error {
-	if len(key) != 64 || strings.Trim(key, "0123456789abcdef") != "" {
+	if !isKey(key) {
 		return errors.New("not a cache key: " + key)
 	}
 	return os.RemoveAll(filepath.Join(c.Root, key))
