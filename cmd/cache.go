@@ -66,11 +66,7 @@ func (a *App) synthCache(dir string, stages [][]*plan.Stack, opts synth.Options,
 // progress prints one line per phase of a synth when stderr is a
 // terminal, and is nil (silent) otherwise.
 func (a *App) progress() plan.Progress {
-	f, ok := a.Stderr.(*os.File)
-	if !ok {
-		return nil
-	}
-	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+	if !a.isTerminal(a.Stderr) {
 		return nil
 	}
 	return func(phase string, took time.Duration, detail string) {

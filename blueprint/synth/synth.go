@@ -197,7 +197,8 @@ func assemble(opts Options, out string, post func(dir string) error, build func(
 	}
 	start := time.Now()
 	app.Synth(nil)
-	opts.progress("write assembly", time.Since(start), out)
+	// out may be the temporary dir that becomes opts.OutDir: name the one the user asked for.
+	opts.progress("write assembly", time.Since(start), opts.OutDir)
 	if err := CheckLimits(out); err != nil {
 		return err
 	}
