@@ -237,3 +237,21 @@ func TestASplitMachineWarnsACatchOfNamedErrorsThatPartsReportAsTaskFailed(t *tes
 	diags.Print(&b)
 	assert.Contains(t, b.String(), "catch.error_equals: the state machine is split into 2 child machines, and an error inside one reaches the catch as States.TaskFailed, not as Lambda.Unknown (add States.TaskFailed to error_equals)")
 }
+
+func TestASplitWhoseChildMachineNamesPass80CharactersIsRefusedAtTheName(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, bigpipe.Write(dir, bigpipe.Shape{Groups: 2, Lambdas: 100}))
+	cfg := filepath.Join(dir, "config.yaml")
+	raw, err := os.ReadFile(cfg)
+	require.NoError(t, err)
+	long := strings.Repeat("n", 74)
+	require.NoError(t, os.WriteFile(cfg, []byte(strings.Replace(string(raw), "name: big\n", "name: "+long+"\n", 1)), 0o644))
+	_, diags := testkit.TryPlan(dir, testkit.Options{Stage: "dev"})
+	var b strings.Builder
+	diags.Print(&b)
+	assert.Equal(t, "config.yaml:2:7: name: the state machine is split into 2 child machines, the last named \""+long+"-dev-part2\", 84 characters; Step Functions accepts at most 80 (a name at most 70 characters long, or PIPELINE_NAME)\n1 error, 0 warnings\n", b.String())
+
+	require.NoError(t, os.WriteFile(cfg, []byte(strings.Replace(string(raw), "name: big\n", "name: "+long[:70]+"\n", 1)), 0o644))
+	stacks := testkit.Plan(t, dir, testkit.Options{Stage: "dev"})
+	require.Len(t, stacks[0].Machine.Parts, 2)
+}

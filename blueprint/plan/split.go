@@ -150,6 +150,13 @@ func (b *builder) split(m *Machine) diag.List {
 			refs[r] = true
 		}
 	}
+	if last := fmt.Sprintf("%s%s-part%d", m.Name, b.st.StageSuffix(), len(parts)); len(last) > 80 {
+		// Validation checked the parent's name; the children add -partN.
+		d := b.st.Decoder
+		diags.Add(diag.At(d.Pos(d.Node("name")), "name", "the state machine is split into %d child machines, the last named %q, %d characters; Step Functions accepts at most 80", len(parts), last, len(last)).
+			WithHint("a name at most %d characters long, or PIPELINE_NAME", len(m.Name)-(len(last)-80)))
+		return diags
+	}
 	root := &builder{st: b.st, idx: b.idx, reg: b.reg, policy: &engine.Policy{}, machine: b.machine}
 	var chain *asl.Fragment
 	for i, gs := range parts {
