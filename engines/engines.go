@@ -8,11 +8,13 @@ import (
 	"github.com/blueprint-dev/blueprint/engines/batch"
 	"github.com/blueprint-dev/blueprint/engines/choice"
 	"github.com/blueprint-dev/blueprint/engines/dynamodb"
+	"github.com/blueprint-dev/blueprint/engines/fail"
 	"github.com/blueprint-dev/blueprint/engines/glue"
 	"github.com/blueprint-dev/blueprint/engines/lambda"
 	"github.com/blueprint-dev/blueprint/engines/mapstep"
 	"github.com/blueprint-dev/blueprint/engines/sagemaker"
 	"github.com/blueprint-dev/blueprint/engines/sns"
+	"github.com/blueprint-dev/blueprint/engines/succeed"
 )
 
 // All returns the engines in the order `blueprint list` shows them. This is
@@ -22,6 +24,8 @@ func All() []engine.Engine {
 		// Steps that orchestrate.
 		choice.Engine{},
 		mapstep.Engine{},
+		succeed.Engine{},
+		fail.Engine{},
 		// Functions and their layers.
 		lambda.Function{},
 		lambda.Layer{},

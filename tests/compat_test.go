@@ -34,8 +34,9 @@ func compatRepo(t *testing.T, name string, allowed ...check.Allowed) (tmpl map[s
 	}
 	var def map[string]any
 	require.NoError(t, json.Unmarshal(testkit.Definition(t, stacks[0]), &def))
-	// Every state, nested ones too, by name; "StartAt" names the first.
-	states = map[string]map[string]any{"StartAt": {"name": def["StartAt"]}}
+	// Every state, nested ones too, by name; "StartAt" names the first
+	// and holds the machine's TimeoutSeconds.
+	states = map[string]map[string]any{"StartAt": {"name": def["StartAt"], "TimeoutSeconds": def["TimeoutSeconds"]}}
 	var walk func(sm map[string]any)
 	walk = func(sm map[string]any) {
 		for name, s := range sm["States"].(map[string]any) {

@@ -39,6 +39,9 @@ type Properties struct {
 	StageInNames *bool `yaml:"stage_in_names"`
 	// SSMPrefix replaces "/dataall" in the published state machine ARN path.
 	SSMPrefix string `yaml:"ssm_prefix" validate:"omitempty,startswith=/"`
+	// RoleARN is an existing role the state machine runs as, instead of
+	// the environment role (ENVROLEARN) or a role made for it.
+	RoleARN string `yaml:"role_arn" validate:"omitempty,startswith=arn:"`
 }
 
 // DefaultTimeout is the state machine timeout when none is set, in seconds.
@@ -67,9 +70,13 @@ type Group struct {
 	// Parallel false runs the group's one job as its own states, without
 	// the Parallel state named after the group (data.all did so for every
 	// group of one job).
-	Parallel *bool      `yaml:"parallel"`
-	Node     *yaml.Node `yaml:"-" validate:"-"`
-	Path     string     `yaml:"-"`
+	Parallel *bool `yaml:"parallel"`
+	// Results says what the group's Parallel passes on: merge (the input
+	// plus what its jobs wrote) or discard (its input, untouched, as
+	// data.all did for every group of two jobs or more).
+	Results string     `yaml:"results" validate:"omitempty,oneof=merge discard"`
+	Node    *yaml.Node `yaml:"-" validate:"-"`
+	Path    string     `yaml:"-"`
 }
 
 // Unwrapped reports whether the group runs without its Parallel state.
@@ -96,6 +103,10 @@ type Catch struct {
 	ErrorEquals []string `yaml:"error_equals" validate:"omitempty,min=1"`
 	ResultPath  string   `yaml:"result_path"`
 	Groups      []*Group `yaml:"groups" validate:"dive"`
+	// End is how the execution ends once the catch groups ran: fail (a
+	// Fail state, so the run shows as failed) or succeed (the run ends
+	// there as Succeeded, as data.all's did).
+	End string `yaml:"end" validate:"omitempty,oneof=fail succeed"`
 }
 
 // Item is one resource, job or trigger. Its name and type are read here; the

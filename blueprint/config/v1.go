@@ -38,6 +38,7 @@ func upgradeV1(d *Decoder, root *yaml.Node, ctx map[string]any) {
 			props.Content[indexOf(props, k)+1] = seqOf(v)
 		}
 	}
+	upgradeMachine(d, root, props)
 	for _, it := range seqItems(mapGet(root, "aws_resources")) {
 		upgradeItem(d, it, false)
 	}
@@ -58,6 +59,7 @@ func upgradeGroups(d *Decoder, groups *yaml.Node) {
 			// (utils/stack_task_util.py:126-127).
 			mapDefault(g, "parallel", "false")
 		}
+		upgradeGroup(g)
 		for _, job := range seqItems(mapGet(g, "jobs")) {
 			upgradeItem(d, job, true)
 			for _, ch := range seqItems(mapGet(job, "choices")) {
@@ -79,6 +81,9 @@ func upgradeItem(d *Decoder, it *yaml.Node, step bool) {
 	typ := mapGet(it, "type")
 	if typ == nil || typ.Kind != yaml.ScalarNode {
 		return
+	}
+	if step {
+		upgradeJob(d, it, typ.Value)
 	}
 	switch typ.Value {
 	case "lambda_function":

@@ -80,6 +80,18 @@ type Nester interface {
 	NestedGroups() []*config.Group
 }
 
+// Ender is implemented by step engines whose state ends the execution (a
+// Fail or Succeed state): nothing may follow it in its chain.
+type Ender interface {
+	Ends() bool
+}
+
+// Chainer is implemented by Nesters whose groups form several chains (the
+// branches of a choice): each chain runs its groups in sequence.
+type Chainer interface {
+	NestedChains() [][]*config.Group
+}
+
 // Retrier is implemented by specs that carry a job retry policy.
 type Retrier interface {
 	JobRetry() *config.Retry

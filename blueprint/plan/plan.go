@@ -128,7 +128,11 @@ func (b *builder) group(g *config.Group) (*asl.Fragment, error) {
 		}
 		par.Branches = append(par.Branches, f.Close())
 	}
-	mergeResults(par, withResult)
+	if g.Results == "discard" {
+		par.ResultPath = asl.Discard()
+	} else {
+		mergeResults(par, withResult)
+	}
 	return asl.Single(g.Name, par), nil
 }
 
@@ -224,7 +228,8 @@ func Retrier(r *config.Retry) asl.Retrier {
 
 // handler wraps the body in one Parallel carrying the global retry and a
 // catch that runs the catch groups, then fails the execution so the run
-// still shows as failed after the handlers ran.
+// still shows as failed after the handlers ran (unless catch.end is
+// succeed: then the run ends with the handlers, as Succeeded).
 func (b *builder) handler(body *asl.Fragment) (*asl.Fragment, error) {
 	p := b.st.Pipeline
 	wrap := &asl.State{Type: asl.Parallel, Branches: []*asl.StateMachine{body.Close()}, OutputPath: asl.Path("$[0]")}
@@ -247,10 +252,12 @@ func (b *builder) handler(body *asl.Fragment) (*asl.Fragment, error) {
 	if err != nil {
 		return nil, err
 	}
-	failed := asl.Single(FailedState, &asl.State{Type: asl.Fail, Error: "PipelineFailed",
-		Cause: "a step failed; the catch groups ran"})
-	if err := handlers.Then(failed); err != nil {
-		return nil, err
+	if p.Catch.End != "succeed" {
+		failed := asl.Single(FailedState, &asl.State{Type: asl.Fail, Error: "PipelineFailed",
+			Cause: "a step failed; the catch groups ran"})
+		if err := handlers.Then(failed); err != nil {
+			return nil, err
+		}
 	}
 	wrap.Catch = []asl.Catcher{{ErrorEquals: errs, Next: handlers.StartAt, ResultPath: asl.Path(resultPath)}}
 	if err := out.Merge(handlers); err != nil {

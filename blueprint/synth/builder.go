@@ -59,6 +59,8 @@ type Stack struct {
 	owners  map[string]*config.Item
 	ctxVals map[string]*string
 	envRole awsiam.IRole
+	// machineRoleRef is properties.role_arn, once imported.
+	machineRoleRef awsiam.IRole
 	// Machine is the state machine, once built; triggers start it.
 	Machine StateMachine
 	// afterMachine runs once the state machine exists.
@@ -204,6 +206,21 @@ func (s *Stack) EnvironmentRole() awsiam.IRole {
 			&awsiam.FromRoleArnOptions{Mutable: jsii.Bool(false)})
 	}
 	return s.envRole
+}
+
+// machineRole is the existing role the state machines run as:
+// properties.role_arn, else the environment role; nil when blueprint
+// makes one.
+func (s *Stack) machineRole() awsiam.IRole {
+	arn := s.Config.Pipeline.Properties.RoleARN
+	if arn == "" {
+		return s.EnvironmentRole()
+	}
+	if s.machineRoleRef == nil {
+		s.machineRoleRef = awsiam.Role_FromRoleArn(s.Stack, jsii.String("StateMachineRole"), jsii.String(arn),
+			&awsiam.FromRoleArnOptions{Mutable: jsii.Bool(false)})
+	}
+	return s.machineRoleRef
 }
 
 // OnMachine runs fn once the state machine is built (now, if it is).

@@ -392,7 +392,7 @@ func buildMachine(st *Stack, p *plan.Stack, suffix string) error {
 
 // newMachine builds a state machine with its log group into scope (the
 // stack, or the nested stack of a part), with a role allowing policy
-// unless the environment role runs it.
+// unless an existing role runs it.
 func newMachine(st *Stack, scope constructs.Construct, name string, m *asl.StateMachine, policy *engine.Policy) (sfn.StateMachine, error) {
 	raw, err := m.MarshalCompact()
 	if err != nil {
@@ -414,12 +414,12 @@ func newMachine(st *Stack, scope constructs.Construct, name string, m *asl.State
 		TracingEnabled:   jsii.Bool(true),
 		Timeout:          awscdk.Duration_Seconds(jsii.Number(float64(m.TimeoutSeconds))),
 	}
-	envRole := st.EnvironmentRole()
-	if envRole != nil {
-		props.Role = envRole
+	role := st.machineRole()
+	if role != nil {
+		props.Role = role
 	}
 	machine := sfn.NewStateMachine(scope, jsii.String("StateMachine"), props)
-	if envRole == nil {
+	if role == nil {
 		for _, s := range policy.Normalized() {
 			res := make([]*string, len(s.Resources))
 			for i, r := range s.Resources {

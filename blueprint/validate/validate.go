@@ -155,17 +155,22 @@ func (v *validator) item(it *config.Item, kind engine.Kind) bool {
 	v.d.Check(spec, it.Path)
 	it.Spec = spec
 	v.decoded = append(v.decoded, used{item: it, kind: kind, eng: e})
-	if n, ok := spec.(engine.Nester); ok {
+	if n, ok := spec.(engine.Chainer); ok {
+		for _, c := range n.NestedChains() {
+			v.groups(c)
+		}
+	} else if n, ok := spec.(engine.Nester); ok {
 		v.groups(n.NestedGroups())
 	}
 	return true
 }
 
 func (v *validator) groups(groups []*config.Group) {
-	for _, g := range groups {
+	for i, g := range groups {
 		if g == nil || g.Node == nil {
 			continue
 		}
+		v.ends(g, i == len(groups)-1)
 		if g.Unwrapped() && len(g.Jobs) > 1 {
 			v.d.Errorf(v.d.Node(g.Path+".parallel"), g.Path+".parallel", "parallel: false runs a group's one job without a Parallel state; group %q has %d jobs", g.Name, len(g.Jobs)).Hint =
 				"remove parallel: false, or split the group"
@@ -186,6 +191,21 @@ func (v *validator) groups(groups []*config.Group) {
 			if v.stateName(j.Name, j.Path) {
 				v.index.Steps[j.Name] = j
 			}
+		}
+	}
+}
+
+// ends reports a group that runs only a fail or succeed step without a
+// Parallel and is not the last of its chain: no state could follow it.
+func (v *validator) ends(g *config.Group, last bool) {
+	if last || !g.Unwrapped() || len(g.Jobs) != 1 || g.Jobs[0] == nil {
+		return
+	}
+	j := g.Jobs[0]
+	if e, ok := v.reg.Lookup(j.Type); ok {
+		if en, ok := e.(engine.Ender); ok && en.Ends() {
+			v.d.Errorf(v.d.Node(j.Path+".type"), j.Path+".type", "a %s step ends the execution, and group %q is followed by more groups", j.Type, g.Name).Hint =
+				"make it the last group of its chain, or run it inside a Parallel (remove parallel: false)"
 		}
 	}
 }

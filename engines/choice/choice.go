@@ -61,6 +61,20 @@ func (s *Spec) NestedGroups() []*config.Group {
 	return out
 }
 
+// NestedChains are the branches, each a chain of groups.
+func (s *Spec) NestedChains() [][]*config.Group {
+	var out [][]*config.Group
+	for _, b := range s.Choices {
+		if b != nil {
+			out = append(out, b.Groups)
+		}
+	}
+	if s.Default != nil {
+		out = append(out, s.Default.Groups)
+	}
+	return out
+}
+
 // operand says what value an operator compares with.
 type operand int
 
