@@ -3,6 +3,7 @@ package cmd_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -41,9 +42,20 @@ func TestMigratePrintsADiffAndWritesVersion2(t *testing.T) {
 	assert.Contains(t, errOut, "nothing to migrate: every config is version 2")
 }
 
+func TestMigrateCarriesTemplateStatements(t *testing.T) {
+	old := "name: p\n{% if stage == 'prod' %}\naws_resources:\n  - {name: T, type: sns_topic}\n{% endif %}\ncomment: \"{{ owner }}\"\n"
+	dir := repo(t, map[string]string{"config.yaml": old})
+	code, _, errOut := run(t, nil, "migrate", "--write", dir)
+	require.Equal(t, 0, code, errOut)
+	raw, err := os.ReadFile(filepath.Join(dir, "config.yaml"))
+	require.NoError(t, err)
+	assert.Equal(t, "version: 2\n"+strings.TrimSuffix(old, "\n")+"\nproperties:\n  stage_in_names: false\n", string(raw))
+	assert.Contains(t, errOut, `config.yaml:6:14: warning: undefined variable "owner" renders as empty text in version 1 and is an error in version 2`)
+}
+
 func TestMigrateListsWhatItCannotCarry(t *testing.T) {
-	dir := repo(t, map[string]string{"config.yaml": "name: p\n{% if stage == 'prod' %}\naws_resources:\n  - {name: T, type: sns_topic}\n{% endif %}\ncomment: \"{{ owner }}\"\n"})
+	dir := repo(t, map[string]string{"config.yaml": "name: p\n{% if stage == 'prod' %}aws_resources: []{% endif %}\n"})
 	code, _, errOut := run(t, nil, "migrate", dir)
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, "config.yaml:2: cannot migrate: the file is not YAML before it is rendered")
+	assert.Contains(t, errOut, "config.yaml:2:1: cannot migrate: a template statement with YAML after it on its line")
 }

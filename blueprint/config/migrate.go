@@ -18,15 +18,21 @@ func Migrate(path string, src []byte) ([]byte, diag.List) {
 	if sniffVersion(src) != V1 {
 		return src, nil
 	}
+	mask, notes := maskTemplate(path, string(src))
+	if notes.HasErrors() {
+		return nil, notes
+	}
+	masked := []byte(mask.masked)
 	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		d := yamlSyntax(NewSource(path, src, src, nil), err)
-		d.Message = "cannot migrate: the file is not YAML before it is rendered (" + d.Message + ")"
+	if err := yaml.Unmarshal(masked, &doc); err != nil {
+		d := yamlSyntax(NewSource(path, masked, masked, nil), err)
+		d.Message = "cannot migrate: the file is not YAML even with its template constructs set aside (" + d.Message + ")"
 		d.Hint = "move the template logic into values, or migrate this file by hand"
+		d.Source = ""
 		return nil, diag.List{d}
 	}
 	root := resolve(&doc)
-	d := NewDecoder(NewSource(path, src, src, nil))
+	d := NewDecoder(NewSource(path, masked, masked, nil))
 	if root == nil || root.Kind != yaml.MappingNode {
 		d.Diags.Add(diag.Diagnostic{File: path, Line: 1, Message: "cannot migrate: the config is not a mapping"})
 		return nil, d.Diags
@@ -47,5 +53,10 @@ func Migrate(path string, src []byte) ([]byte, diag.List) {
 		d.Diags.Add(diag.Diagnostic{File: path, Message: "cannot migrate: " + err.Error()})
 		return nil, d.Diags
 	}
-	return b.Bytes(), d.Diags
+	if !mask.sameStatements(b.String()) {
+		d.Diags.Add(diag.Diagnostic{File: path, Line: 1, Message: "cannot migrate: rewriting the config would move YAML across its template statements",
+			Hint: "migrate this file by hand"})
+		return nil, d.Diags
+	}
+	return []byte(mask.restore(b.String())), d.Diags
 }

@@ -1,0 +1,118 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+)
+
+func TestMaskKeepsLinesAndColumns(t *testing.T) {
+	srcs := []string{
+		"name: {{model_name}}_x\nentry: \"code/{{ m }}/fx\"\n",
+		"a:\n  {% if stage == 'test' -%}\n  b: 1\n  {%- elif stage == 'prod' -%}\n  b: 2\n  {%- endif %}\n",
+		"arn: {% if r == 'a' %}\n        \"x\"\n     {% elif r == 'b' %}\n        \"y\"\n     {% endif %}\nid: z\n",
+		"{# a note #}\nk: {{ \"}}\" }}\n",
+	}
+	for _, src := range srcs {
+		m, diags := maskTemplate("config.yaml", src)
+		require.Empty(t, diags)
+		assert.NotContains(t, m.masked, "{")
+		// Everything outside the constructs stays at its line and column.
+		ml, sl := strings.Split(m.masked, "\n"), strings.Split(src, "\n")
+		require.Len(t, ml, len(sl), src)
+		for _, c := range m.constructs {
+			if c.mode != 'V' {
+				p := placeholderPattern(m.marker).FindString(ml[c.line-1][c.col-1:])
+				assert.Len(t, p, len(firstLineOf(c.text)), "%q", c.text)
+			}
+		}
+		// Written YAML has no blank lines: the ones a span of lines left
+		// behind go too.
+		assert.Equal(t, noBlankLines(src), noBlankLines(m.restore(m.masked)), "restoring the masked text gives the template back")
+	}
+}
+
+func firstLineOf(s string) string { return s[:firstLineLen(s)] }
+
+func noBlankLines(s string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestMigrateCarriesTemplates(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"an unquoted expression stays unquoted",
+			"name: p\ngroups:\n  - name: G\n    jobs:\n      - name: {{model_name}}_publish\n        type: sns_publish\n        config: {topic_name: T, message: m}\n",
+			"version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: {{model_name}}_publish\n        type: sns_publish\n        config: {topic_name: T, message: m}\n    parallel: false\nproperties:\n  stage_in_names: false\n"},
+		{"statement lines around keys stay around them",
+			"name: p\n{% if stage == 'prod' %}\naws_resources:\n  - {name: T, type: sns_topic}\n{% endif %}\ncomment: \"{{ owner }}\"\n",
+			"version: 2\nname: p\n{% if stage == 'prod' %}\naws_resources:\n  - {name: T, type: sns_topic}\n{% endif %}\ncomment: \"{{ owner }}\"\nproperties:\n  stage_in_names: false\n"},
+		{"a block after a key's colon is kept as written",
+			"name: p\naws_resources:\n  - name: numpy\n    type: lambda_layer\n    config:\n        layer_arn:\n                arn: {% if stage == 'prod' %}\n                        \"arn:aws:lambda:eu-west-1:1:layer:a:1\"\n                     {% else %}\n                        \"arn:aws:lambda:eu-west-1:1:layer:b:2\"\n                     {% endif %}\n                id: \"scipynumpy\"\n",
+			"version: 2\nname: p\naws_resources:\n  - name: numpy\n    type: lambda_layer\n    config:\n      layer_arn:\n        arn: {% if stage == 'prod' %}\n                \"arn:aws:lambda:eu-west-1:1:layer:a:1\"\n             {% else %}\n                \"arn:aws:lambda:eu-west-1:1:layer:b:2\"\n             {% endif %}\n        id: \"scipynumpy\"\nproperties:\n  stage_in_names: false\n"},
+		{"trimmed statements keep the indentation of the keys they lead",
+			"name: p\naws_resources:\n  - name: q\n    type: sns_topic\n    config:\n        {% if stage == 'test' -%}\n        subscriber_accounts: [\"111111111111\"]\n        {%- else -%}\n        subscriber_accounts: [\"222222222222\"]\n        {%- endif %}\n",
+			"version: 2\nname: p\naws_resources:\n  - name: q\n    type: sns_topic\n    config:\n      {% if stage == 'test' -%}\n      subscriber_accounts: [\"111111111111\"]\n      {%- else -%}\n      subscriber_accounts: [\"222222222222\"]\n      {%- endif %}\nproperties:\n  stage_in_names: false\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, diags := Migrate("config.yaml", []byte(tt.src))
+			require.False(t, diags.HasErrors(), "%v", diags)
+			assert.Equal(t, tt.want, string(out))
+			for _, stage := range []string{"test", "prod"} {
+				assert.Equal(t, loadedTree(t, tt.src, stage), loadedTree(t, string(out), stage), "stage %s", stage)
+			}
+		})
+	}
+}
+
+// loadedTree renders and loads a config as blueprint does, and returns the
+// version 2 tree the engines read, without its version key.
+func loadedTree(t *testing.T, src, stage string) any {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(src), 0o644))
+	stacks, diags := Load(LoadOptions{RepoDir: dir, Stage: stage, Vars: map[string]string{"owner": "o", "model_name": "m"},
+		LookupEnv: func(string) (string, bool) { return "", false }})
+	require.False(t, diags.HasErrors(), "%v", diags)
+	require.Len(t, stacks, 1)
+	var doc yaml.Node
+	require.NoError(t, yaml.Unmarshal(stacks[0].Source.Rendered, &doc))
+	root := resolve(&doc)
+	if sniffVersion([]byte(src)) == V1 {
+		upgradeV1(NewDecoder(stacks[0].Source), root, stacks[0].Context)
+	}
+	mapDelete(root, "version")
+	var v any
+	require.NoError(t, root.Decode(&v))
+	return v
+}
+
+func TestMigrateListsTheTemplateItCannotCarry(t *testing.T) {
+	tests := []struct{ name, src, want string }{
+		{"a statement with YAML after it", "name: p\n{% if x %}comment: a{% endif %}\n",
+			"config.yaml:2:1: cannot migrate: a template statement with YAML after it on its line (put the statement on a line of its own, or migrate this file by hand)"},
+		{"an unclosed expression", "name: p\ncomment: \"{{ owner\"\n", `config.yaml:2:11: cannot migrate: "{{" is not closed`},
+		{"an unclosed block after a key", "name: p\ncomment: {% if x %}a\n", "config.yaml:2:10: cannot migrate: {% if %} is not closed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, diags := Migrate("config.yaml", []byte(tt.src))
+			assert.Nil(t, out)
+			require.Len(t, diags, 1)
+			assert.Equal(t, tt.want, diags[0].String())
+		})
+	}
+}
