@@ -1,7 +1,9 @@
 package tests
 
 import (
+	"bytes"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,7 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/blueprint-dev/blueprint/blueprint/config"
+	"github.com/blueprint-dev/blueprint/cmd"
+	"github.com/blueprint-dev/blueprint/engines"
 	"github.com/blueprint-dev/blueprint/internal/check"
 	"github.com/blueprint-dev/blueprint/internal/testkit"
 )
@@ -182,34 +185,70 @@ func TestCompatResourcesOnly(t *testing.T) {
 	assert.NotContains(t, types, "AWS::StepFunctions::StateMachine")
 }
 
-// TestMigrationSynthesizesTheSame: blueprint migrate is the version 1
-// translation written out, so the migrated repo synthesizes the same
-// template (resources, properties, logical IDs, state machine) as the
-// original.
-func TestMigrationSynthesizesTheSame(t *testing.T) {
-	dirs, err := filepath.Glob(filepath.Join("testdata", "compat", "*", "config.yaml"))
-	require.NoError(t, err)
+// compatDirs are the version 1 repos of testdata/compat: every folder
+// holding a config.yaml, however deep.
+func compatDirs(t *testing.T) []string {
+	var dirs []string
+	root := filepath.Join("testdata", "compat")
+	require.NoError(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "customcode" || d.Name() == "configs") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && d.Name() == "config.yaml" {
+			dirs = append(dirs, filepath.Dir(p))
+		}
+		return nil
+	}))
 	require.NotEmpty(t, dirs)
+	return dirs
+}
+
+// TestMigrationSynthesizesTheSame: blueprint migrate is the version 1
+// translation written out, so every repo of the compat corpus, migrated
+// with the CLI, plans the same state machines and synthesizes the same
+// resources (logical IDs, types, properties) and outputs as the original.
+func TestMigrationSynthesizesTheSame(t *testing.T) {
 	opts := testkit.Options{Env: compatEnv, Vars: map[string]string{"owner": ""}}
-	for _, cfg := range dirs {
-		dir := filepath.Dir(cfg)
-		t.Run(filepath.Base(dir), func(t *testing.T) {
+	for _, dir := range compatDirs(t) {
+		name, _ := filepath.Rel(filepath.Join("testdata", "compat"), dir)
+		t.Run(filepath.ToSlash(name), func(t *testing.T) {
 			migrated := filepath.Join(t.TempDir(), "repo")
 			require.NoError(t, os.CopyFS(migrated, os.DirFS(dir)))
-			src, err := os.ReadFile(filepath.Join(migrated, "config.yaml"))
-			require.NoError(t, err)
-			out, notes := config.Migrate("config.yaml", src)
-			require.False(t, notes.HasErrors(), "%v", notes)
-			require.NotEqual(t, string(src), string(out))
-			require.NoError(t, os.WriteFile(filepath.Join(migrated, "config.yaml"), out, 0o644))
+			var stdout, stderr bytes.Buffer
+			app := &cmd.App{Stdout: &stdout, Stderr: &stderr, LookupEnv: compatEnv, Environ: func() []string { return nil }, Registry: engines.Registry()}
+			require.Equal(t, 0, app.Run([]string{"migrate", "--write", migrated}), stderr.String())
+			require.Contains(t, stderr.String(), "wrote config.yaml")
 
-			before := testkit.Synth(t, testkit.Plan(t, dir, opts), false)
-			after := testkit.Synth(t, testkit.Plan(t, migrated, opts), false)
-			require.Equal(t, before.StackNames(), after.StackNames())
-			for _, name := range before.StackNames() {
-				assert.JSONEq(t, string(before.Templates[name]), string(after.Templates[name]), "stack %s", name)
+			before, after := testkit.Plan(t, dir, opts), testkit.Plan(t, migrated, opts)
+			require.Len(t, after, len(before))
+			for i := range before {
+				require.Equal(t, before[i].Config.Name, after[i].Config.Name)
+				if before[i].Machine != nil {
+					require.NotNil(t, after[i].Machine, "stack %s lost its state machine", before[i].Config.Name)
+					assert.JSONEq(t, string(testkit.Definition(t, before[i])), string(testkit.Definition(t, after[i])), "state machine of %s", before[i].Config.Name)
+				}
 			}
-			// The migrated config is version 2: no note about version 1.
+			a, b := testkit.Synth(t, before, false), testkit.Synth(t, after, false)
+			require.Equal(t, a.StackNames(), b.StackNames())
+			for _, stack := range a.StackNames() {
+				ta, tb := a.Template(t, stack), b.Template(t, stack)
+				for _, section := range []string{"Resources", "Outputs", "Parameters", "Conditions"} {
+					ra, _ := ta[section].(map[string]any)
+					rb, _ := tb[section].(map[string]any)
+					assert.ElementsMatch(t, keysOf(ra), keysOf(rb), "%s: logical IDs of %s", stack, section)
+					for id, x := range ra {
+						if y, ok := rb[id]; ok {
+							xj, _ := json.Marshal(x)
+							yj, _ := json.Marshal(y)
+							assert.JSONEq(t, string(xj), string(yj), "%s: %s.%s", stack, section, id)
+						}
+					}
+				}
+			}
+			// The migrated configs are version 2: no note about version 1.
 			_, diags := testkit.TryPlan(migrated, opts)
 			for _, d := range diags {
 				assert.NotContains(t, d.Message, "data.all blueprint config")
