@@ -1,6 +1,7 @@
 package cmd_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/blueprint-dev/blueprint/blueprint/config"
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
+	"github.com/blueprint-dev/blueprint/cmd"
+	"github.com/blueprint-dev/blueprint/engines"
+	"github.com/blueprint-dev/blueprint/internal/testkit"
 )
 
 func TestMigratePrintsADiffAndWritesVersion2(t *testing.T) {
@@ -58,4 +66,50 @@ func TestMigrateListsWhatItCannotCarry(t *testing.T) {
 	code, _, errOut := run(t, nil, "migrate", dir)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "config.yaml:2:1: cannot migrate: a template statement with YAML after it on its line")
+}
+
+// fileJob is a step type whose jobs read a file of their own, with a
+// version 1 rule for it (the shape of Glue's and Athena's job YAMLs).
+type fileJob struct{}
+
+func (fileJob) Type() string       { return "file_job" }
+func (fileJob) Kinds() engine.Kind { return engine.Step }
+func (fileJob) NewSpec() any       { return &struct{}{} }
+
+func (fileJob) JobFiles(st *config.Stack, job *yaml.Node) []string {
+	for i := 0; i+1 < len(job.Content); i += 2 {
+		if job.Content[i].Value == "config" {
+			return []string{job.Content[i+1].Value}
+		}
+	}
+	return nil
+}
+
+// UpgradeJobFile renames the old key queries.
+func (fileJob) UpgradeJobFile(d *config.Decoder, root *yaml.Node) {
+	for i := 0; i < len(root.Content); i += 2 {
+		if root.Content[i].Value == "queries" {
+			root.Content[i].Value = "sql_queries"
+		}
+	}
+}
+
+func TestMigrateRewritesTheJobFilesOfVersion1Jobs(t *testing.T) {
+	job := "# the ingest job\nqueries: sql/{{ stage }}\nsteps:\n  - name: {{ table }}_load\n"
+	dir := repo(t, map[string]string{
+		"config.yaml":      "name: p\ngroups:\n  - name: G\n    jobs:\n      - {name: J, type: file_job, config: \"jobs/{{ job }}.yaml\"}\n      - {name: K, type: file_job, config: jobs/same.yaml}\n",
+		"variables.yaml":   "job: ingest\n",
+		"jobs/ingest.yaml": job,
+		"jobs/same.yaml":   "steps: []\n",
+	})
+	var o, e bytes.Buffer
+	reg := engines.Registry()
+	reg.Register(fileJob{})
+	app := &cmd.App{Stdout: &o, Stderr: &e, LookupEnv: testkit.Env(), Environ: func() []string { return nil }, Registry: reg}
+	require.Equal(t, 0, app.Run([]string{"migrate", "--write", dir}), e.String())
+	assert.Contains(t, e.String(), "wrote config.yaml\nwrote jobs/ingest.yaml\n")
+	assert.NotContains(t, e.String(), "jobs/same.yaml", "a job file the rule leaves alone is not rewritten")
+	raw, err := os.ReadFile(filepath.Join(dir, "jobs", "ingest.yaml"))
+	require.NoError(t, err)
+	assert.Equal(t, "# the ingest job\nsql_queries: sql/{{ stage }}\nsteps:\n  - name: {{ table }}_load\n", string(raw))
 }

@@ -11,13 +11,28 @@ import (
 
 // Migrate writes out the version 1 translation of one config file: the
 // same rewrite the loader does, applied to the file as written (comments
-// and key order kept), with version: 2 first. Values the translation takes
-// from the environment are written as template variables. It returns src
-// unchanged for a version 2 file, and lists what it cannot carry over.
+// and key order kept, template text carried as written), with version: 2
+// first. Values the translation takes from the environment are written as
+// template variables. It returns src unchanged for a version 2 file, and
+// lists what it cannot carry over.
 func Migrate(path string, src []byte) ([]byte, diag.List) {
 	if sniffVersion(src) != V1 {
 		return src, nil
 	}
+	return migrateFile(path, src, true, func(d *Decoder, root *yaml.Node) {
+		upgradeV1(d, root, map[string]any{"pipeline_bucket": "{{ pipeline_bucket }}", "stage": "{{ stage }}"})
+	})
+}
+
+// MigrateJobFile writes out a job file (a Glue or Athena job YAML) that a
+// version 1 job reads, rewritten by upgrade, the rule its engine applies
+// when it loads the file for a version 1 config. Job files have no
+// version key: the config that names them says which rules read them.
+func MigrateJobFile(path string, src []byte, upgrade func(d *Decoder, root *yaml.Node)) ([]byte, diag.List) {
+	return migrateFile(path, src, false, upgrade)
+}
+
+func migrateFile(path string, src []byte, version bool, upgrade func(d *Decoder, root *yaml.Node)) ([]byte, diag.List) {
 	mask, notes := maskTemplate(path, string(src))
 	if notes.HasErrors() {
 		return nil, notes
@@ -34,29 +49,46 @@ func Migrate(path string, src []byte) ([]byte, diag.List) {
 	root := resolve(&doc)
 	d := NewDecoder(NewSource(path, masked, masked, nil))
 	if root == nil || root.Kind != yaml.MappingNode {
-		d.Diags.Add(diag.Diagnostic{File: path, Line: 1, Message: "cannot migrate: the config is not a mapping"})
+		d.Diags.Add(diag.Diagnostic{File: path, Line: 1, Message: "cannot migrate: the file is not a mapping"})
 		return nil, d.Diags
 	}
-	upgradeV1(d, root, map[string]any{"pipeline_bucket": "{{ pipeline_bucket }}", "stage": "{{ stage }}"})
-	mapDelete(root, "version")
-	k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "version"}
-	v := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: fmt.Sprint(Latest)}
-	if len(root.Content) > 0 {
-		// The file's opening comment stays at the top.
-		k.HeadComment, root.Content[0].HeadComment = root.Content[0].HeadComment, ""
-	}
-	root.Content = append([]*yaml.Node{k, v}, root.Content...)
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
+	before, err := encode(&doc)
+	if err != nil {
 		d.Diags.Add(diag.Diagnostic{File: path, Message: "cannot migrate: " + err.Error()})
 		return nil, d.Diags
 	}
-	if !mask.sameStatements(b.String()) {
-		d.Diags.Add(diag.Diagnostic{File: path, Line: 1, Message: "cannot migrate: rewriting the config would move YAML across its template statements",
+	upgrade(d, root)
+	if version {
+		mapDelete(root, "version")
+		k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "version"}
+		v := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: fmt.Sprint(Latest)}
+		if len(root.Content) > 0 {
+			// The file's opening comment stays at the top.
+			k.HeadComment, root.Content[0].HeadComment = root.Content[0].HeadComment, ""
+		}
+		root.Content = append([]*yaml.Node{k, v}, root.Content...)
+	}
+	after, err := encode(&doc)
+	if err != nil {
+		d.Diags.Add(diag.Diagnostic{File: path, Message: "cannot migrate: " + err.Error()})
+		return nil, d.Diags
+	}
+	if after == before {
+		// Nothing to rewrite: the file stays as it is written.
+		return src, d.Diags
+	}
+	if !mask.sameStatements(after) {
+		d.Diags.Add(diag.Diagnostic{File: path, Line: 1, Message: "cannot migrate: rewriting the file would move YAML across its template statements",
 			Hint: "migrate this file by hand"})
 		return nil, d.Diags
 	}
-	return []byte(mask.restore(b.String())), d.Diags
+	return []byte(mask.restore(after)), d.Diags
+}
+
+func encode(doc *yaml.Node) (string, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	err := enc.Encode(doc)
+	return b.String(), err
 }
