@@ -2,9 +2,13 @@ package cmd
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
@@ -51,7 +55,11 @@ diff. It lists, with file:line, what it cannot carry over.`,
 			for _, jf := range a.jobFiles(dir) {
 				todo = append(todo, file{jf.path, func(src []byte) ([]byte, diag.List) { return config.MigrateJobFile(jf.path, src, jf.upgrade) }})
 			}
-			changed := 0
+			type result struct {
+				path     string
+				src, out []byte
+			}
+			var results []result
 			for _, f := range todo {
 				full := filepath.Join(dir, filepath.FromSlash(f.path))
 				src, err := os.ReadFile(full)
@@ -67,27 +75,41 @@ diff. It lists, with file:line, what it cannot carry over.`,
 				if slices.Contains(files, f.path) {
 					all.Add(emptyVariables(dir, f.path, a.LookupEnv)...)
 				}
-				changed++
+				results = append(results, result{f.path, src, out})
+			}
+			if len(results) > 0 && !all.HasErrors() {
+				outs := map[string][]byte{}
+				for _, r := range results {
+					outs[r.path] = r.out
+				}
+				all.Add(a.sameMeaning(dir, outs)...)
+			}
+			if all.HasErrors() {
+				// Nothing is written unless everything carries over.
+				results = nil
+			}
+			for _, r := range results {
 				if write {
-					if err := os.WriteFile(full, out, 0o644); err != nil {
+					if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(r.path)), r.out, 0o644); err != nil {
 						return err
 					}
-					fmt.Fprintf(a.Stderr, "wrote %s\n", f.path)
+					fmt.Fprintf(a.Stderr, "wrote %s\n", r.path)
 					continue
 				}
 				diff, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-					A: lines(string(src)), B: lines(string(out)),
-					FromFile: "a/" + f.path, ToFile: "b/" + f.path, Context: 3,
+					A: lines(string(r.src)), B: lines(string(r.out)),
+					FromFile: "a/" + r.path, ToFile: "b/" + r.path, Context: 3,
 				})
 				fmt.Fprint(a.Stdout, diff)
 			}
+			changed := len(results)
 			if len(all) > 0 {
 				all.Print(a.Stderr)
 			}
 			if all.HasErrors() {
 				return exitError{ExitInvalid}
 			}
-			if changed == 0 {
+			if changed == 0 && !all.HasErrors() {
 				fmt.Fprintln(a.Stderr, "nothing to migrate: every config is version 2")
 			}
 			return nil
@@ -191,6 +213,118 @@ func jobNodes(p *config.Pipeline) []*yaml.Node {
 		}
 	}
 	return out
+}
+
+// sameMeaning loads every config of the repo as it is and as migrated
+// (outs, written into a copy of the repo) for the default stage and for
+// each value the templates compare a variable with (stage == 'prod',
+// aws_region == 'eu-west-1'…), and reports each config whose migrated
+// tree differs from its translation: a template branch the rewrite did
+// not carry.
+func (a *App) sameMeaning(dir string, outs map[string][]byte) diag.List {
+	tmp, err := os.MkdirTemp("", "blueprint-migrate-")
+	if err != nil {
+		return diag.List{{File: ".", Message: "cannot check the migration: " + err.Error()}}
+	}
+	defer os.RemoveAll(tmp)
+	if err := copyRepo(dir, tmp); err != nil {
+		return diag.List{{File: ".", Message: "cannot check the migration: " + err.Error()}}
+	}
+	for p, out := range outs {
+		if err := os.WriteFile(filepath.Join(tmp, filepath.FromSlash(p)), out, 0o644); err != nil {
+			return diag.List{{File: p, Message: "cannot check the migration: " + err.Error()}}
+		}
+	}
+	// Variables that render empty in version 1 are errors in version 2:
+	// both are read with them empty.
+	empty := map[string]string{}
+	_, v1diags := config.Load(config.LoadOptions{RepoDir: dir, LookupEnv: a.LookupEnv})
+	for _, d := range v1diags {
+		if m := undefinedVariable.FindStringSubmatch(d.Message); m != nil && d.Severity == diag.Warning {
+			empty[m[1]] = ""
+		}
+	}
+	type variant struct {
+		stage string
+		vars  map[string]string
+		what  string
+	}
+	variants := []variant{{vars: empty, what: "the default stage"}}
+	seen := map[string]bool{}
+	for p := range outs {
+		src, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
+		for _, m := range comparedValue.FindAllStringSubmatch(string(src), -1) {
+			name, value := m[1], m[2]
+			if seen[name+"="+value] {
+				continue
+			}
+			seen[name+"="+value] = true
+			v := variant{vars: map[string]string{}, what: name + " " + value}
+			for k, e := range empty {
+				v.vars[k] = e
+			}
+			if name == "stage" {
+				v.stage = value
+			} else {
+				v.vars[name] = value
+			}
+			variants = append(variants, v)
+		}
+	}
+	sort.SliceStable(variants[1:], func(i, j int) bool { return variants[i+1].what < variants[j+1].what })
+	var out diag.List
+	bad := map[string]bool{}
+	for _, v := range variants {
+		before, bd := config.Load(config.LoadOptions{RepoDir: dir, Stage: v.stage, Vars: v.vars, LookupEnv: a.LookupEnv})
+		after, ad := config.Load(config.LoadOptions{RepoDir: tmp, Stage: v.stage, Vars: v.vars, LookupEnv: a.LookupEnv})
+		if bd.HasErrors() || ad.HasErrors() || len(before) != len(after) {
+			continue
+		}
+		for i := range before {
+			path := before[i].Source.Path
+			if bad[path] {
+				continue
+			}
+			x, errX := before[i].Translated()
+			y, errY := after[i].Translated()
+			if errX == nil && errY == nil && !reflect.DeepEqual(x, y) {
+				bad[path] = true
+				out.Add(diag.Diagnostic{File: path, Line: 1, Message: "cannot migrate: rendered for " + v.what + ", the migrated config means something else than the original",
+					Hint: "a template block holds keys the rewrite reads; migrate this file by hand"})
+			}
+		}
+	}
+	return out
+}
+
+var (
+	comparedValue     = regexp.MustCompile(`\b([a-z_][a-z0-9_]*)\s*==\s*['"]([^'"{}%]*)['"]`)
+	undefinedVariable = regexp.MustCompile(`undefined variable "([^"]+)" renders as empty text`)
+)
+
+// copyRepo copies a repo's files, without what builds leave in it.
+func copyRepo(from, to string) error {
+	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "cdk.out" || d.Name() == "node_modules" || d.Name() == ".blueprint") && rel != "." {
+			return filepath.SkipDir
+		}
+		target := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, raw, 0o644)
+	})
 }
 
 // emptyVariables lists the variables of a version 1 file that render as

@@ -57,6 +57,7 @@ func migrateFile(path string, src []byte, version bool, upgrade func(d *Decoder,
 		d.Diags.Add(diag.Diagnostic{File: path, Message: "cannot migrate: " + err.Error()})
 		return nil, d.Diags
 	}
+	old := nodes(&doc, map[*yaml.Node]bool{})
 	upgrade(d, root)
 	if version {
 		mapDelete(root, "version")
@@ -77,9 +78,20 @@ func migrateFile(path string, src []byte, version bool, upgrade func(d *Decoder,
 		// Nothing to rewrite: the file stays as it is written.
 		return src, d.Diags
 	}
-	if !mask.sameStatements(after) {
-		d.Diags.Add(diag.Diagnostic{File: path, Line: 1, Message: "cannot migrate: rewriting the file would move YAML across its template statements",
-			Hint: "migrate this file by hand"})
+	if c := mask.lostStatement(after); c != nil {
+		d.Diags.Add(diag.Diagnostic{File: path, Line: c.line, Col: c.col, Message: "cannot migrate: the rewrite moves or drops the keys around this template statement",
+			Hint: "migrate this part by hand, or move the statements so that they hold whole items"})
+		return nil, d.Diags
+	}
+	var written yaml.Node
+	if err := yaml.Unmarshal([]byte(after), &written); err != nil {
+		d.Diags.Add(diag.Diagnostic{File: path, Line: 1, Message: "cannot migrate: internal error: the rewritten file does not parse: " + err.Error()})
+		return nil, d.Diags
+	}
+	if n := mask.misplaced(&doc, &written, old, mask.contexts(mask.masked), mask.contexts(after)); n != nil {
+		d.Diags.Add(diag.Diagnostic{File: path, Line: n.Line, Col: n.Column,
+			Message: "cannot migrate: what the rewrite writes here would land in another branch of the template's {% %} blocks than the text it stands for",
+			Hint:    "migrate this part by hand, or move the statements so that they hold whole items"})
 		return nil, d.Diags
 	}
 	return []byte(mask.restore(after)), d.Diags

@@ -1,10 +1,13 @@
 package config
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
 )
@@ -151,7 +154,7 @@ func maskTemplate(path, src string) (*templateMask, diag.List) {
 	if m.marker == 0 {
 		return nil, diag.List{{File: path, Line: 1, Message: "cannot migrate: the text holds every placeholder migrate could use"}}
 	}
-	var b strings.Builder
+	var b bytes.Buffer
 	var diags diag.List
 	pos := 0
 	for i := 0; i < len(toks); i++ {
@@ -171,6 +174,21 @@ func maskTemplate(path, src string) (*templateMask, diag.List) {
 			}
 			text := src[t.start:toks[j].end]
 			m.constructs = append(m.constructs, construct{text: text, line: line, col: col, mode: 'L'})
+			// A line that closes a block belongs with the text before it:
+			// at that text's indentation the comment stays with it, and
+			// keys the rewrite appends to outer mappings come after it.
+			// Any other line (and one ending in -%}, which gives its own
+			// indentation to the next line) belongs with the text after
+			// it, at the indentation of that text's first line.
+			last := toks[j]
+			indent := nextIndent(src, lineEnd(src, last.end))
+			if (closes(last.tag) || last.tag == "else" || last.tag == "elif") && !strings.HasSuffix(src[last.start:last.end], "-%}") {
+				indent = contentIndent(src, ls)
+			}
+			if indent >= 0 {
+				b.Truncate(b.Len() - (t.start - ls))
+				b.WriteString(strings.Repeat(" ", indent))
+			}
 			b.WriteString(m.placeholder('L', id, firstLineLen(text)))
 			b.WriteString(strings.Repeat("\n", strings.Count(text, "\n")))
 			pos, i = toks[j].end, j
@@ -224,6 +242,43 @@ func maskTemplate(path, src string) (*templateMask, diag.List) {
 	b.WriteString(src[pos:])
 	m.masked = b.String()
 	return m, diags
+}
+
+// contentIndent is the column (0-based) of the first key or value of the
+// last line before offset ls that is not blank and not only statements.
+func contentIndent(src string, ls int) int {
+	for end := ls - 1; end > 0; {
+		start := strings.LastIndexByte(src[:end], '\n') + 1
+		line := src[start:end]
+		trim := strings.TrimSpace(line)
+		end = start - 1
+		if trim == "" || strings.HasPrefix(trim, "#") || (strings.HasPrefix(trim, "{%") || strings.HasPrefix(trim, "{#")) && (strings.HasSuffix(trim, "%}") || strings.HasSuffix(trim, "#}")) {
+			continue
+		}
+		if strings.HasSuffix(trim, "}") || strings.HasSuffix(trim, "]") {
+			// yaml.v3 writes a comment it puts inside a flow collection
+			// with a stray comma: leave the line where it is.
+			return -1
+		}
+		return len(line) - len(strings.TrimLeft(line, " -"))
+	}
+	return 0
+}
+
+// nextIndent is the indentation of the first line after offset end that
+// is not blank and not only statements; -1 when there is none.
+func nextIndent(src string, end int) int {
+	for start := end + 1; start < len(src); {
+		e := lineEnd(src, start)
+		line := src[start:e]
+		start = e + 1
+		trim := strings.TrimSpace(line)
+		if trim == "" || (strings.HasPrefix(trim, "{%") || strings.HasPrefix(trim, "{#")) && (strings.HasSuffix(trim, "%}") || strings.HasSuffix(trim, "#}")) {
+			continue
+		}
+		return len(line) - len(strings.TrimLeft(line, " "))
+	}
+	return -1
 }
 
 // lineOfStatements reports whether token i starts a line that holds only
@@ -310,26 +365,128 @@ func reindent(text string, delta int) string {
 	return strings.Join(ls, "\n")
 }
 
-// sameStatements checks that text written from the masked tree holds
-// each statement line and span once, in the order of the original: the
-// tree was rewritten around them, never across them.
-func (m *templateMask) sameStatements(written string) bool {
+// lostStatement checks that text written from the masked tree holds
+// each statement line and span once, in the order of the original (the
+// tree was rewritten around them, never across them), and returns the
+// first that is not where it belongs, or nil.
+func (m *templateMask) lostStatement(written string) *construct {
 	re := placeholderPattern(m.marker)
 	var got []int
 	for _, g := range re.FindAllStringSubmatch(written, -1) {
 		id, err := strconv.ParseInt(g[1], 36, 64)
-		if err != nil || int(id) >= len(m.constructs) {
-			return false
-		}
-		if m.constructs[id].mode != 'E' {
+		if err == nil && int(id) < len(m.constructs) && m.constructs[id].mode != 'E' {
 			got = append(got, int(id))
 		}
 	}
-	var want []int
-	for i, c := range m.constructs {
-		if c.mode != 'E' {
-			want = append(want, i)
+	k := 0
+	for i := range m.constructs {
+		if m.constructs[i].mode == 'E' {
+			continue
+		}
+		if k >= len(got) || got[k] != i {
+			return &m.constructs[i]
+		}
+		k++
+	}
+	if k < len(got) {
+		return &m.constructs[got[k]]
+	}
+	return nil
+}
+
+// contexts gives each line (1-based) of a masked text the template blocks
+// and branches it is in: "3.0/7.1" is inside the block statement 3 opens,
+// in the branch statement 7 starts.
+func (m *templateMask) contexts(text string) []string {
+	re := placeholderPattern(m.marker)
+	lines := strings.Split(text, "\n")
+	out := make([]string, len(lines)+2)
+	var stack []string
+	for i, line := range lines {
+		out[i+1] = strings.Join(stack, "/")
+		for _, g := range re.FindAllStringSubmatch(line, -1) {
+			id, err := strconv.ParseInt(g[1], 36, 64)
+			if err != nil || int(id) >= len(m.constructs) || m.constructs[id].mode != 'L' {
+				continue
+			}
+			toks, _ := lexTemplate(m.constructs[id].text)
+			for k, t := range toks {
+				here := fmt.Sprintf("%d.%d", id, k)
+				switch {
+				case opens(t.tag):
+					stack = append(stack, here)
+				case (t.tag == "else" || t.tag == "elif") && len(stack) > 0:
+					stack[len(stack)-1] = here
+				case closes(t.tag) && len(stack) > 0:
+					stack = stack[:len(stack)-1]
+				}
+			}
 		}
 	}
-	return fmt.Sprint(got) == fmt.Sprint(want)
+	out[len(lines)+1] = strings.Join(stack, "/")
+	return out
+}
+
+func contextAt(ctx []string, line int) string {
+	if line < 1 || line >= len(ctx) {
+		return ""
+	}
+	return ctx[line]
+}
+
+// misplaced returns the first node of the rewritten tree that the written
+// text puts in another template block or branch than the text it stands
+// for: a scalar or key that was there stays in its branch, one the rewrite
+// added belongs in the branch of the key or item it was added to. written
+// is the tree parsed back from the written text; old holds the nodes that
+// were there before the rewrite.
+func (m *templateMask) misplaced(tree, written *yaml.Node, old map[*yaml.Node]bool, before, after []string) *yaml.Node {
+	var walk func(a, b *yaml.Node, want string) *yaml.Node
+	own := func(a *yaml.Node, inherited string) string {
+		if old[a] && a.Line > 0 {
+			return contextAt(before, a.Line)
+		}
+		return inherited
+	}
+	walk = func(a, b *yaml.Node, want string) *yaml.Node {
+		if a == nil || b == nil || a.Kind != b.Kind || len(a.Content) != len(b.Content) {
+			return a
+		}
+		switch a.Kind {
+		case yaml.ScalarNode:
+			if want != contextAt(after, b.Line) {
+				return a
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(a.Content); i += 2 {
+				k := own(a.Content[i], want)
+				if n := walk(a.Content[i], b.Content[i], k); n != nil {
+					return n
+				}
+				if n := walk(a.Content[i+1], b.Content[i+1], k); n != nil {
+					return n
+				}
+			}
+		case yaml.SequenceNode, yaml.DocumentNode:
+			for i := range a.Content {
+				if n := walk(a.Content[i], b.Content[i], own(a.Content[i], want)); n != nil {
+					return n
+				}
+			}
+		}
+		return nil
+	}
+	return walk(tree, written, "")
+}
+
+// nodes lists every node of a tree.
+func nodes(n *yaml.Node, into map[*yaml.Node]bool) map[*yaml.Node]bool {
+	if n == nil || into[n] {
+		return into
+	}
+	into[n] = true
+	for _, c := range n.Content {
+		nodes(c, into)
+	}
+	return into
 }

@@ -65,6 +65,15 @@ func TestMigrateCarriesTemplates(t *testing.T) {
 		{"trimmed statements keep the indentation of the keys they lead",
 			"name: p\naws_resources:\n  - name: q\n    type: sns_topic\n    config:\n        {% if stage == 'test' -%}\n        subscriber_accounts: [\"111111111111\"]\n        {%- else -%}\n        subscriber_accounts: [\"222222222222\"]\n        {%- endif %}\n",
 			"version: 2\nname: p\naws_resources:\n  - name: q\n    type: sns_topic\n    config:\n      {% if stage == 'test' -%}\n      subscriber_accounts: [\"111111111111\"]\n      {%- else -%}\n      subscriber_accounts: [\"222222222222\"]\n      {%- endif %}\nproperties:\n  stage_in_names: false\n"},
+		{"keys added to a mapping of keys in branches come after the branches",
+			"name: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: lambda_function\n        config:\n          {% if stage == 'prod' %}\n          entry: e\n          {% else %}\n          entry: f\n          {% endif %}\n",
+			"version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: lambda_function\n        config:\n          {% if stage == 'prod' %}\n          entry: e\n          {% else %}\n          entry: f\n          {% endif %}\n\n          index: lambda_function.py\n          handler: handler\n          timeout: 900\n          memory: 1028\n          payload_response_only: true\n    parallel: false\nproperties:\n  stage_in_names: false\n"},
+		{"a group added after a block of groups stays out of it",
+			"name: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: sns_publish\n        config: {topic_name: T, message: m}\n{% if stage == 'prod' %}\n  - name: H\n    jobs:\n      - name: K\n        type: sns_publish\n        config: {topic_name: T, message: m}\n{% endif %}\n",
+			"version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: sns_publish\n        config: {topic_name: T, message: m}\n    parallel: false\n  {% if stage == 'prod' %}\n  - name: H\n    jobs:\n      - name: K\n        type: sns_publish\n        config: {topic_name: T, message: m}\n    parallel: false\n{% endif %}\n\nproperties:\n  stage_in_names: false\n"},
+		{"keys added to a mapping come after a block that closes inside it",
+			"name: p\ngroups:\n  - name: H\n    jobs:\n      - name: K\n        type: sns_publish\n        config: {topic_name: T, message: m}\n{% if stage == 'prod' %}\n        comment: c\n{% endif %}\n",
+			"version: 2\nname: p\ngroups:\n  - name: H\n    jobs:\n      - name: K\n        type: sns_publish\n        config: {topic_name: T, message: m}\n        {% if stage == 'prod' %}\n        comment: c\n        {% endif %}\n    parallel: false\nproperties:\n  stage_in_names: false\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,6 +114,9 @@ func TestMigrateListsTheTemplateItCannotCarry(t *testing.T) {
 		{"a statement with YAML after it", "name: p\n{% if x %}comment: a{% endif %}\n",
 			"config.yaml:2:1: cannot migrate: a template statement with YAML after it on its line (put the statement on a line of its own, or migrate this file by hand)"},
 		{"an unclosed expression", "name: p\ncomment: \"{{ owner\"\n", `config.yaml:2:11: cannot migrate: "{{" is not closed`},
+		{"a key the rewrite would move out of its branch",
+			"name: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: lambda_function\n        config:\n          entry: e\n          {% if stage == 'prod' %}\n          result_path: $.x\n          {% endif %}\n",
+			"config.yaml:9:11: cannot migrate: the rewrite moves or drops the keys around this template statement (migrate this part by hand, or move the statements so that they hold whole items)"},
 		{"an unclosed block after a key", "name: p\ncomment: {% if x %}a\n", "config.yaml:2:10: cannot migrate: {% if %} is not closed"},
 	}
 	for _, tt := range tests {
@@ -114,5 +126,27 @@ func TestMigrateListsTheTemplateItCannotCarry(t *testing.T) {
 			require.Len(t, diags, 1)
 			assert.Equal(t, tt.want, diags[0].String())
 		})
+	}
+}
+
+func TestMisplacedFindsAKeyWrittenIntoABranch(t *testing.T) {
+	m, diags := maskTemplate("config.yaml", "a: 1\n{% if x %}\nb: 2\n{% endif %}\n")
+	require.Empty(t, diags)
+	var doc yaml.Node
+	require.NoError(t, yaml.Unmarshal([]byte(m.masked), &doc))
+	old := nodes(&doc, map[*yaml.Node]bool{})
+	root := resolve(&doc)
+	mapSet(root, root, "c", &yaml.Node{Kind: yaml.ScalarNode, Value: "3"})
+	endif := strings.Split(m.masked, "\n")[3]
+	inside := "a: 1\n" + strings.Split(m.masked, "\n")[1] + "\nb: 2\nc: 3\n" + endif + "\n"
+	outside := "a: 1\n" + strings.Split(m.masked, "\n")[1] + "\nb: 2\n" + endif + "\nc: 3\n"
+	for text, want := range map[string]string{inside: "c", outside: ""} {
+		var written yaml.Node
+		require.NoError(t, yaml.Unmarshal([]byte(text), &written))
+		got := ""
+		if n := m.misplaced(&doc, &written, old, m.contexts(m.masked), m.contexts(text)); n != nil {
+			got = n.Value
+		}
+		assert.Equal(t, want, got, "%s", text)
 	}
 }
