@@ -88,6 +88,8 @@ func upgradeItem(d *Decoder, it *yaml.Node, step bool) {
 	switch typ.Value {
 	case "lambda_function":
 		upgradeLambda(d, it, step)
+	case "athena_query":
+		upgradeAthena(d, it)
 	case "lambda_layer":
 		upgradeLayer(it)
 	case "sagemaker_training", "sagemaker_hpo", "sagemaker_model", "sagemaker_batch_transform", "sagemaker_endpoint_config", "sagemaker_endpoint":

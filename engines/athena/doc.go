@@ -11,7 +11,8 @@
 //
 // Steps run in sequence; the jobs of a step run in parallel (a Parallel
 // state). A sql job runs config.file (a repo path, or a path relative to
-// the YAML); a prepared_statement job runs EXECUTE on a statement: an
+// the YAML; config.files lists several, run as one query joined with ";");
+// a prepared_statement job runs EXECUTE on a statement: an
 // athena_prepared_statement of this config by name, else an existing one.
 // Each query runs with athena:startQueryExecution.sync, in config.workgroup
 // (a workgroup resource of this config, or an existing workgroup by name;
@@ -58,6 +59,17 @@
 // which an existing workgroup that enforces its own location overrides:
 // run those with the environment role. Table data in S3 is read through
 // Lake Formation or the environment role; it is not granted here.
+//
+// config.config_file_format: dataall reads a job YAML written for the
+// data.all blueprint (DataAllJobFile): rendered with config.variables, a
+// comma-separated file as files, any job type but sql a prepared
+// statement, SQL rendered as Jinja did (a file that is a States.Format is
+// the query's expression) and a variables list written into
+// States.Format('EXECUTE s USING {}', …). config.environment_workgroup
+// runs the queries in data.all's team workgroup (TeamWorkgroup of
+// ENVROLEARN) when config.workgroup is not set; config.results_in_workgroup
+// sets no result location; result_path: $ makes each query's result the
+// state.
 //
 // An athena_workgroup is named <name>-<pipeline>-<stage>; it writes to
 // query_result_location (s3://…), encrypted SSE_S3 unless encryption says

@@ -31,9 +31,11 @@ type Query struct {
 	Name   string `yaml:"name" validate:"required"`
 	Type   string `yaml:"type" validate:"required"`
 	Config struct {
-		File              string `yaml:"file"`
-		PreparedStatement string `yaml:"prepared_statement"`
-		Database          string `yaml:"database"`
+		File string `yaml:"file"`
+		// Files are several SQL files run as one query, joined with ";".
+		Files             []string `yaml:"files"`
+		PreparedStatement string   `yaml:"prepared_statement"`
+		Database          string   `yaml:"database"`
 		// Parameters are this query's execution parameters; they win over
 		// a variables list.
 		Parameters []any `yaml:"parameters"`
@@ -77,7 +79,14 @@ func (s *QuerySpec) load(c *engine.CheckContext, wg string) *JobFile {
 		return nil
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
+	if s.Config.ConfigFileFormat == DataAll {
+		n, text, diags := DataAllJobFile(rel, raw, s.Config.Variables.Map, repo)
+		c.Item.Decoder.Diags.Add(diags...)
+		if n == nil {
+			return nil
+		}
+		doc, raw = *n, text
+	} else if err := yaml.Unmarshal(raw, &doc); err != nil {
 		c.Item.Decoder.Diags.Add(config.SyntaxError(rel, raw, err))
 		return nil
 	}
@@ -165,29 +174,57 @@ func (l *loader) query(p string, q *Query) {
 }
 
 func (l *loader) sql(p string, q *Query) {
-	if q.Config.File == "" {
+	files, at := q.Config.Files, p+".config.files"
+	switch {
+	case q.Config.File != "" && files != nil:
+		l.errorf(p+".config", "a sql job takes config.file or config.files, not both")
+		return
+	case q.Config.File != "":
+		files, at = []string{q.Config.File}, p+".config.file"
+	case len(files) == 0:
 		l.errorf(p+".config", "a sql job needs config.file, the SQL it runs")
 		return
 	}
 	repo := l.c.Stack.RepoDir
-	f, err := engine.RepoPathNear(repo, l.base, q.Config.File)
-	if err != nil {
-		l.errorf(p+".config.file", "%v", err)
-		return
+	var r rendered
+	for i, name := range files {
+		f, err := engine.RepoPathNear(repo, l.base, name)
+		if err != nil {
+			l.errorf(at, "%v", err)
+			return
+		}
+		b, err := os.ReadFile(filepath.Join(repo, f))
+		if err != nil {
+			l.errorf(at, "cannot read %s: %v", f, err)
+			return
+		}
+		var one rendered
+		var diags diag.List
+		if l.s.Config.ConfigFileFormat == DataAll {
+			one, diags = renderDataAllSQL(repo, f, string(b), l.s.Config.Variables.Map)
+		} else {
+			one, diags = renderSQL(repo, f, string(b), l.s.Config.Variables.Map)
+		}
+		l.d.Diags.Add(diags...)
+		if diags.HasErrors() {
+			return
+		}
+		if i == 0 {
+			r = one
+		} else {
+			r = joinSQL(r, one)
+		}
 	}
-	b, err := os.ReadFile(filepath.Join(repo, f))
-	if err != nil {
-		l.errorf(p+".config.file", "cannot read %s: %v", f, err)
-		return
-	}
-	r, diags := renderSQL(repo, f, string(b), l.s.Config.Variables.Map)
-	l.d.Diags.Add(diags...)
-	if diags.HasErrors() {
-		return
+	if l.s.Config.ConfigFileFormat == DataAll && strings.HasPrefix(r.text, "States.Format") {
+		// The file is the intrinsic itself (athena_task.py:10-17).
+		r.format = r.text
 	}
 	q.sql = r
 	q.writes = writes(r.text)
-	l.params(p, q, placeholders(r.text), p+".config.file")
+	if l.s.Config.ConfigFileFormat != DataAll {
+		// data.all gave a SQL job no execution parameters.
+		l.params(p, q, placeholders(r.text), at)
+	}
 }
 
 func (l *loader) statement(p string, q *Query) {
@@ -195,6 +232,17 @@ func (l *loader) statement(p string, q *Query) {
 	at := p + ".config.prepared_statement"
 	if name == "" {
 		l.errorf(p+".config", "a prepared_statement job needs config.prepared_statement, the statement's name")
+		return
+	}
+	if list := l.s.Config.Variables.List; l.s.Config.ConfigFileFormat == DataAll && len(list) > 0 {
+		// data.all executed the statement with its variables written
+		// into the query (athena_config_reader.py:173-179).
+		q.statement, q.writes = name, true
+		if it := l.c.Resource(name, PreparedStatementType); it != nil {
+			q.statement = StatementName(l.c.Stack, name)
+			q.writes = writes(it.Spec.(*PreparedStatementSpec).statement)
+		}
+		q.sql.format = executeFormat(q.statement, list)
 		return
 	}
 	if it := l.c.Resource(name, PreparedStatementType); it != nil {

@@ -33,9 +33,21 @@ type QuerySpec struct {
 		Database   string        `yaml:"database"`
 		Variables  Variables     `yaml:"variables"`
 		Retry      *config.Retry `yaml:"retry"`
+		// ConfigFileFormat dataall reads the job YAML as the data.all
+		// blueprint did (see DataAllJobFile).
+		ConfigFileFormat string `yaml:"config_file_format" validate:"omitempty,oneof=blueprint dataall"`
+		// EnvironmentWorkgroup runs the queries, when config.workgroup
+		// is not set, in data.all's team workgroup WG-<environment
+		// uri>-<team>, read from the environment role ARN (ENVROLEARN).
+		EnvironmentWorkgroup bool `yaml:"environment_workgroup"`
+		// ResultsInWorkgroup sets no ResultConfiguration: the results go
+		// where the workgroup says.
+		ResultsInWorkgroup bool `yaml:"results_in_workgroup"`
 	} `yaml:"config" validate:"required"`
 	// ResultPath keeps each query's QueryExecution at
-	// <result_path>.<step>.<job>; by default results are dropped.
+	// <result_path>.<step>.<job>; by default results are dropped. "$"
+	// makes each query's result the state (the jobs of a step of several
+	// run in a Parallel that passes its input on).
 	ResultPath string `yaml:"result_path"`
 
 	job *JobFile
@@ -132,9 +144,35 @@ func (QueryStep) Check(spec any, c *engine.CheckContext) {
 			c.Errorf("result_path", "%v", err)
 		}
 	}
-	if s.Config.ConfigFile != "" {
-		s.job = s.load(c, workgroup(c.Stack, c.Index, s.Config.Workgroup))
+	if s.Config.EnvironmentWorkgroup && s.Config.Workgroup == "" && c.Stack.Var("environment_role_arn") == "" {
+		c.Warnf("config.environment_workgroup", "the environment role (ENVROLEARN) is not set, so the team workgroup cannot be read from it; the queries run in %q", s.workgroup(c.Stack, c.Index))
 	}
+	if s.Config.ConfigFile != "" {
+		s.job = s.load(c, s.workgroup(c.Stack, c.Index))
+	}
+}
+
+// workgroup names the workgroup the step's queries run in.
+func (s *QuerySpec) workgroup(st *config.Stack, idx *engine.Index) string {
+	if s.Config.Workgroup == "" && s.Config.EnvironmentWorkgroup {
+		if arn := st.Var("environment_role_arn"); arn != "" {
+			return TeamWorkgroup(arn)
+		}
+	}
+	return workgroup(st, idx, s.Config.Workgroup)
+}
+
+// TeamWorkgroup is data.all's workgroup of the team of an environment
+// role ARN: WG-<environment uri>-<team>, the second-to-last /-part of the
+// ARN and its last -part (engine/athena/athena_task.py:63-68).
+func TeamWorkgroup(roleARN string) string {
+	slash := strings.Split(roleARN, "/")
+	uri := slash[0]
+	if len(slash) >= 2 {
+		uri = slash[len(slash)-2]
+	}
+	dash := strings.Split(roleARN, "-")
+	return "WG-" + uri + "-" + dash[len(dash)-1]
 }
 
 // checkWorkgroup accepts a workgroup resource of this config or the name
@@ -181,8 +219,9 @@ func (QueryStep) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	if s.job == nil {
 		return nil, fmt.Errorf("the job YAML of %q was not loaded", p.Item.Name)
 	}
-	wg := workgroup(p.Stack, p.Index, s.Config.Workgroup)
+	wg := s.workgroup(p.Stack, p.Index)
 	results := resultsOf(p, s)
+	replace := s.ResultPath == "$"
 	var retry *asl.Retrier
 	if r := s.JobRetry(); r != nil {
 		rt := plan.Retrier(r)
@@ -195,7 +234,9 @@ func (QueryStep) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		var f *asl.Fragment
 		if len(st.Jobs) == 1 {
 			t := s.task(p, wg, st.Jobs[0], results)
-			if s.ResultPath != "" {
+			if replace {
+				t.ResultPath = asl.Path("$")
+			} else if s.ResultPath != "" {
 				t.ResultPath = asl.Path(s.ResultPath + "." + stepKey + "." + key(st.Jobs[0].Name))
 			}
 			f = asl.Single(p.StateName(st.Name), t)
@@ -204,7 +245,9 @@ func (QueryStep) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 			selector := map[string]any{}
 			for i, q := range st.Jobs {
 				t := s.task(p, wg, q, results)
-				if s.ResultPath != "" {
+				if replace {
+					t.ResultPath = nil
+				} else if s.ResultPath != "" {
 					t.ResultPath = nil // the branch's output is the query's result
 					selector[key(q.Name)+".$"] = fmt.Sprintf("$[%d]", i)
 				}
@@ -215,7 +258,7 @@ func (QueryStep) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 				}
 				par.Branches = append(par.Branches, asl.Single(p.StateName(st.Name, q.Name), t).Close())
 			}
-			if s.ResultPath != "" {
+			if s.ResultPath != "" && !replace {
 				par.ResultSelector = selector
 				par.ResultPath = asl.Path(s.ResultPath + "." + stepKey)
 			}
@@ -250,6 +293,10 @@ func resultsOf(p *engine.PlanContext, s *QuerySpec) results {
 		bucket, prefix, _ := strings.Cut(loc, "/")
 		return results{bucket: bucket, prefix: prefix, key: it.Spec.(*WorkgroupSpec).Config.KMSKey}
 	}
+	if s.Config.ResultsInWorkgroup {
+		// Wherever the workgroup puts them.
+		return results{bucket: "*"}
+	}
 	return results{bucket: engine.ContextRef("pipeline_bucket"), prefix: "athena-results/" + key(p.Item.Name) + "/", set: true}
 }
 
@@ -257,6 +304,8 @@ func resultsOf(p *engine.PlanContext, s *QuerySpec) results {
 func (s *QuerySpec) task(p *engine.PlanContext, wg string, q *Query, r results) *asl.State {
 	par := map[string]any{"WorkGroup": wg}
 	switch {
+	case q.Type == StatementJob && q.sql.format != "":
+		par["QueryString.$"] = q.sql.format
 	case q.Type == StatementJob:
 		par["QueryString"] = "EXECUTE " + q.statement
 	case q.sql.format != "":

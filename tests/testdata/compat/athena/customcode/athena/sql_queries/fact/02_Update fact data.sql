@@ -1,0 +1,2 @@
+INSERT INTO {{model_name}}.{{fact}}
+SELECT id FROM {{source_database}}.v_{{fact}}
