@@ -149,7 +149,7 @@ func TestCompatLambdaKeepsTheOldMeaning(t *testing.T) {
 // TestCompatSageMakerKeepsTheOldResultsAndNames checks the old result
 // location of training and the endpoint object of the old iris example.
 func TestCompatSageMakerKeepsTheOldResultsAndNames(t *testing.T) {
-	_, states := compatRepo(t, "sagemaker")
+	tmpl, states := compatRepo(t, "sagemaker")
 	assert.Equal(t, "$.training", states["Train"]["ResultPath"], "training_task.py:129")
 	train := states["Train"]["Parameters"].(map[string]any)
 	// output_data_path, input_data and timeout as
@@ -162,7 +162,56 @@ func TestCompatSageMakerKeepsTheOldResultsAndNames(t *testing.T) {
 		assert.Equal(t, "text/csv", ch["ContentType"])
 		uris = append(uris, ch["DataSource"].(map[string]any)["S3DataSource"].(map[string]any)["S3Uri"])
 	}
-	assert.Equal(t, []any{"s3://training-data/prepared/train.csv", "s3://training-data/prepared/validation.csv"}, uris)
+	assert.Equal(t, []any{"s3://training-data/prepared/train.csv", "s3://training-data/prepared/validation.csv", "s3://training-data/prepared/test.csv"}, uris)
+
+	// algorithm.pre_built is the ECR_REPOSITORY image tagged after the
+	// module (prebuilt_extension_image_builder.py:75-80,176-184); the input
+	// mode and metric definitions sit beside it (common_training_mapper.py:18-40).
+	pre := states["TrainPrebuilt"]["Parameters"].(map[string]any)
+	assert.Equal(t, map[string]any{
+		"TrainingImage":     "111111111111.dkr.ecr.eu-west-1.amazonaws.com/compat-pipeline:sagemaker_train_model",
+		"TrainingInputMode": "Pipe",
+		"MetricDefinitions": []any{map[string]any{"Name": "validation:rmse", "Regex": "rmse=([0-9.]+)"}},
+	}, pre["AlgorithmSpecification"])
+	// input_paths_from_input is the whole InputDataConfig (sm_training_mapper.py:71-72);
+	// experiment.trial the trial component's name (:34-39); an instance
+	// type defaults to ml.m5.2xlarge and max_runtime to 108000 (:62-63).
+	assert.Equal(t, "$.channels", pre["InputDataConfig.$"])
+	assert.Equal(t, map[string]any{"ExperimentName.$": "$.experiment", "TrialComponentDisplayName.$": "$.trial"}, pre["ExperimentConfig"])
+	assert.Equal(t, "ml.m5.2xlarge", pre["ResourceConfig"].(map[string]any)["InstanceType"])
+	assert.Equal(t, map[string]any{"MaxRuntimeInSeconds": float64(108000)}, pre["StoppingCondition"])
+	img := states["TrainImage"]["Parameters"].(map[string]any)
+	assert.Equal(t, "111111111111.dkr.ecr.eu-west-1.amazonaws.com/custom:1", img["AlgorithmSpecification"].(map[string]any)["TrainingImage"])
+	var channels []any
+	for _, c := range img["InputDataConfig"].([]any) {
+		channels = append(channels, c.(map[string]any)["ChannelName"])
+	}
+	assert.Equal(t, []any{"train", "test"}, channels, "training_input_from_path.test_s3_uri is the test channel (training_task.py:97-105)")
+
+	// Tuning: always Bayesian, no default number of jobs, a category range,
+	// output_data_path {bucket, prefix_key}, max_runtime 108000 whatever
+	// timeout says (mappers/sm_hyperparameter_tuning_mapper.py:28,61-62,111,117-129);
+	// xgboost "latest" is the first xgboost image (the SDK's version_aliases).
+	tune := states["Tune"]["Parameters"].(map[string]any)
+	tcfg := tune["HyperParameterTuningJobConfig"].(map[string]any)
+	assert.Equal(t, "Bayesian", tcfg["Strategy"])
+	assert.Equal(t, map[string]any{"MaxParallelTrainingJobs": float64(2)}, tcfg["ResourceLimits"])
+	assert.Equal(t, []any{map[string]any{"Name": "booster", "Values": []any{"gbtree", "dart"}}}, tcfg["ParameterRanges"].(map[string]any)["CategoricalParameterRanges"])
+	tdef := tune["TrainingJobDefinition"].(map[string]any)
+	assert.Equal(t, map[string]any{"S3OutputPath": "s3://training-data/tuning"}, tdef["OutputDataConfig"])
+	assert.Equal(t, map[string]any{"MaxRuntimeInSeconds": float64(108000)}, tdef["StoppingCondition"])
+	assert.Equal(t, map[string]any{"num_round": "10"}, tdef["StaticHyperParameters"], "tuning reads static_hyperparameters only")
+	assert.Equal(t, "${bp:sagemaker_image:xgboost%3A1:uri}", tdef["AlgorithmSpecification"].(map[string]any)["TrainingImage"])
+	raw, err := json.Marshal(tmpl)
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), "685385470294.dkr.ecr.eu-west-1.amazonaws.com/xgboost:1")
+	// The best model's location is kept at $.hpo.best_model.path (hpo_task.py:61-94).
+	assert.Equal(t, "Tune: best model: path", states["Tune"]["Next"])
+	best := states["Tune: best model"]
+	assert.Equal(t, "$.hpo.best_model", best["ResultPath"])
+	assert.Equal(t, map[string]any{"statusCode": float64(200),
+		"path.$": "States.Format('{}/{}/output/model.tar.gz', $.hpo.TrainingJobDefinition.OutputDataConfig.S3OutputPath, $.hpo.BestTrainingJob.TrainingJobName)"},
+		best["Parameters"])
 	// A model without model_name_path is named after its job (model_task.py:13,63).
 	assert.Equal(t, "mymodel", states["My_Model"]["Parameters"].(map[string]any)["ModelName"])
 	ec := states["EndpointConfig"]["Parameters"].(map[string]any)

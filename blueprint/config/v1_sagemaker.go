@@ -9,17 +9,26 @@ import (
 
 var modelNameUnsafe = regexp.MustCompile(`[^a-zA-Z0-9-]`)
 
+// Paths are relative to engine/sagemaker/ of the data.all blueprint.
 func upgradeSageMaker(d *Decoder, it *yaml.Node, typ string) {
 	switch typ {
 	case "sagemaker_training":
 		mapDefault(it, "training_result_path", "$.training") // training_task.py:129
-		upgradeTraining(d, it)
+		if k, _ := mapEntry(it, "main"); k != nil {
+			// main only named a module for data.all's CodeBuild to build
+			// an image from (image_builder.py:117-124); the training job
+			// never read it (mappers/sm_training_mapper.py:194-197).
+			d.Warnf(k, "main", "the data.all blueprint's CodeBuild built an image from this module, which the training job did not use; blueprint builds no image from it (give config.training_image to use one)")
+			mapDelete(it, "main")
+		}
+		upgradeTraining(d, it, false)
 	case "sagemaker_hpo":
 		mapDefault(it, "hpo_result_path", "$.hpo") // hpo_task.py:59
-		upgradeTraining(d, it)
+		upgradeTraining(d, it, true)
+		upgradeTuning(d, it)
 	case "sagemaker_model":
 		// Without model_name_path the model is named after the job,
-		// lowercased, keeping [a-zA-Z0-9-] (engine/sagemaker/model_task.py:13,63).
+		// lowercased, keeping [a-zA-Z0-9-] (model_task.py:13,63).
 		cfg := mapGet(it, "config")
 		name := mapGet(it, "name")
 		if cfg != nil && cfg.Kind == yaml.MappingNode && name != nil && mapGet(it, "model_name_path") == nil {
@@ -42,7 +51,7 @@ func upgradeSageMaker(d *Decoder, it *yaml.Node, typ string) {
 		ep.Value = obj + ".name"
 		cfg := mapGet(it, "config")
 		if cfg == nil {
-			cfg = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: it.Line, Column: it.Column}
+			cfg = newMap(it)
 			mapSet(it, it, "config", cfg)
 		}
 		if cfg.Kind == yaml.MappingNode {
@@ -51,40 +60,64 @@ func upgradeSageMaker(d *Decoder, it *yaml.Node, typ string) {
 	}
 }
 
-// upgradeTraining turns the old training job keys into today's
-// (engine/sagemaker/mappers/sm_training_mapper.py:50-66,
-// common_training_mapper.py:131-186): output_data_path becomes the fixed
-// output_path s3://bucket/key_prefix, input_data the channels of
-// training_input_from_path, and timeout the fallback of max_runtime
-// (default 108000 s).
-func upgradeTraining(d *Decoder, it *yaml.Node) {
+func newMap(at *yaml.Node) *yaml.Node {
+	return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: at.Line, Column: at.Column}
+}
+
+func newScalar(at *yaml.Node, v string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v, Line: at.Line, Column: at.Column}
+}
+
+// moveKey moves key of from into to as key newKey, keeping its nodes.
+func moveKey(from, to *yaml.Node, key, newKey string) {
+	k, v := mapEntry(from, key)
+	if k == nil {
+		return
+	}
+	mapDelete(from, key)
+	if mapGet(to, newKey) == nil {
+		mapSet(to, k, newKey, v)
+	}
+}
+
+// upgradeTraining turns the old training job keys, shared by training and
+// tuning, into today's (mappers/sm_training_mapper.py:50-66,
+// mappers/sm_hyperparameter_tuning_mapper.py:117-136,
+// mappers/common_training_mapper.py:9-186).
+func upgradeTraining(d *Decoder, it *yaml.Node, hpo bool) {
 	cfg := mapGet(it, "config")
 	if cfg == nil || cfg.Kind != yaml.MappingNode {
 		return
 	}
-	scalar := func(at *yaml.Node, v string) *yaml.Node {
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v, Line: at.Line, Column: at.Column}
+	upgradeAlgorithm(d, cfg)
+	// output_data_path is {bucket, key_prefix} for training and
+	// {bucket, prefix_key} for tuning.
+	prefixKey := "key_prefix"
+	if hpo {
+		prefixKey = "prefix_key"
 	}
 	if k, out := mapEntry(cfg, "output_data_path"); out != nil && mapGet(cfg, "output_path_from_input") == nil {
-		b, p := mapGet(out, "bucket"), mapGet(out, "key_prefix")
+		b, p := mapGet(out, "bucket"), mapGet(out, prefixKey)
 		if b != nil && p != nil {
 			mapDelete(cfg, "output_data_path")
-			mapSet(cfg, k, "output_path", scalar(out, "s3://"+b.Value+"/"+p.Value))
+			mapSet(cfg, k, "output_path", newScalar(out, "s3://"+b.Value+"/"+p.Value))
+		} else {
+			d.Errorf(out, "config.output_data_path", "needs bucket and %s, as the data.all blueprint read them", prefixKey)
 		}
 	}
-	if k, in := mapEntry(cfg, "input_data"); in != nil && in.Kind == yaml.MappingNode && mapGet(cfg, "training_input_from_path") == nil {
+	if k, in := mapEntry(cfg, "input_data"); in != nil && in.Kind == yaml.MappingNode && mapGet(cfg, "training_input_from_path") == nil && mapGet(cfg, "input_paths_from_input") == nil {
 		b := mapGet(in, "bucket")
 		tr := mapGet(in, "training_data")
 		if b != nil && tr != nil {
-			ch := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: in.Line, Column: in.Column}
+			ch := newMap(in)
 			ct := mapGet(in, "content_type")
 			if ct == nil {
-				ct = scalar(in, "text/csv")
+				ct = newScalar(in, "text/csv")
 			}
 			mapSet(ch, in, "content_type", ct)
 			loc := func(key string, n *yaml.Node) {
 				if p := mapGet(n, "prefix_key"); p != nil {
-					l := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: n.Line, Column: n.Column}
+					l := newMap(n)
 					mapSet(l, n, "bucket", b)
 					mapSet(l, p, "prefix_key", p)
 					mapSet(ch, n, key, l)
@@ -94,18 +127,145 @@ func upgradeTraining(d *Decoder, it *yaml.Node) {
 			if v := mapGet(in, "validation_data"); v != nil {
 				loc("validation_s3_uri", v)
 			}
-			if tk, t := mapEntry(in, "test_data"); t != nil {
-				d.Warnf(tk, "config.input_data.test_data", "the test channel of input_data has no counterpart in this tool; the training job gets the train and validation channels only")
+			if t := mapGet(in, "test_data"); t != nil {
+				loc("test_s3_uri", t)
 			}
 			mapDelete(cfg, "input_data")
 			mapSet(cfg, k, "training_input_from_path", ch)
 		}
 	}
+	if tifp := mapGet(cfg, "training_input_from_path"); tifp != nil && mapGet(cfg, "input_paths_from_input") != nil {
+		// input_paths_from_input wins (training_task.py:65-69).
+		mapDelete(cfg, "training_input_from_path")
+	}
 	if k, t := mapEntry(cfg, "timeout"); t != nil {
 		mapDelete(cfg, "timeout")
-		if mapGet(cfg, "max_runtime") == nil {
+		// Tuning never read it (…tuning_mapper.py:129).
+		if !hpo && mapGet(cfg, "max_runtime") == nil {
 			mapSet(cfg, k, "max_runtime", t)
 		}
 	}
 	mapDefault(cfg, "max_runtime", "108000")
+	if hpo {
+		// Tuning read static_hyperparameters only, and no experiment.
+		mapDelete(cfg, "hyperparameters")
+		mapDelete(cfg, "experiment")
+	} else if e := mapGet(cfg, "experiment"); e != nil && e.Kind == yaml.MappingNode {
+		// sm_training_mapper.py:34-39.
+		if k, v := mapEntry(e, "trial"); k != nil {
+			mapDelete(e, "trial")
+			mapSet(e, k, "trial_component_display_name", v)
+		}
+	}
+	for _, r := range seqItems(mapGet(cfg, "resources")) {
+		if r.Kind == yaml.MappingNode {
+			mapDefault(r, "instance_type", "ml.m5.2xlarge") // common_training_mapper.py:48
+		}
+	}
+}
+
+// upgradeAlgorithm reads config.algorithm as common_training_mapper.py:9-41
+// did: a built-in algorithm by name (version "latest" by default), else
+// the image of a pre_built module, else training_image; and the input
+// mode and metric definitions beside them.
+func upgradeAlgorithm(d *Decoder, cfg *yaml.Node) {
+	alg := mapGet(cfg, "algorithm")
+	if alg == nil || alg.Kind != yaml.MappingNode {
+		return
+	}
+	moveKey(alg, cfg, "training_input_mode", "training_input_mode")
+	moveKey(alg, cfg, "metric_definitions", "metric_definitions")
+	if mapGet(alg, "name") != nil {
+		mapDelete(alg, "pre_built")
+		mapDelete(alg, "training_image")
+		mapDefault(alg, "version", "latest")
+		return
+	}
+	if pk, pre := mapEntry(alg, "pre_built"); pre != nil {
+		img := preBuiltImage(d, pre)
+		if img == nil {
+			// The error is reported; the image stands in so that no
+			// second error says the job has none.
+			img = newScalar(pre, "pre_built")
+		}
+		if mapGet(cfg, "training_image") == nil {
+			mapSet(cfg, pk, "training_image", img)
+		}
+		mapDelete(cfg, "algorithm")
+		return
+	}
+	if mapGet(alg, "training_image") != nil {
+		moveKey(alg, cfg, "training_image", "training_image")
+		mapDelete(cfg, "algorithm")
+	}
+}
+
+// preBuiltImage is the image of a pre_built module: the pipeline's ECR
+// repository, tagged after the module's file
+// (prebuilt_extension_image_builder.py:75-80,176-184).
+func preBuiltImage(d *Decoder, pre *yaml.Node) *yaml.Node {
+	mk, m := mapEntry(pre, "module")
+	if m == nil || m.Kind != yaml.ScalarNode {
+		d.Errorf(pre, "config.algorithm.pre_built", "needs module, the file the image runs")
+		return nil
+	}
+	parts := strings.Split(m.Value, "/")
+	var file string
+	switch len(parts) {
+	case 1:
+		d.Errorf(m, "config.algorithm.pre_built.module", "%q has no folder; the data.all blueprint named the image after the folder and file, and failed without a folder", m.Value).Hint = "e.g. sagemaker_jobs/train.py"
+		return nil
+	case 2:
+		file = parts[1]
+	default:
+		file = parts[len(parts)-2] + "_" + parts[len(parts)-1]
+	}
+	for i := 0; i < 2; i++ {
+		if j := strings.LastIndex(file, "."); j >= 0 {
+			file = file[:j]
+		}
+	}
+	if len(file) > 128 {
+		file = file[:128]
+	}
+	img := newMap(pre)
+	mapSet(img, mk, "ecr_repository", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true", Line: mk.Line, Column: mk.Column})
+	mapSet(img, m, "tag", newScalar(m, file))
+	return img
+}
+
+// upgradeTuning applies what the old tuning mapper did
+// (mappers/sm_hyperparameter_tuning_mapper.py, hpo_task.py).
+func upgradeTuning(d *Decoder, it *yaml.Node) {
+	cfg := mapGet(it, "config")
+	if cfg == nil || cfg.Kind != yaml.MappingNode {
+		return
+	}
+	// The strategy is always Bayesian (…tuning_mapper.py:111).
+	if k, v := mapEntry(cfg, "strategy"); v != nil && v.Kind == yaml.ScalarNode && v.Value != "Bayesian" {
+		d.Warnf(k, "config.strategy", "the data.all blueprint ignored strategy and always tuned with Bayesian; so does this config (write version: 2 to choose %s)", v.Value)
+		v.Value = "Bayesian"
+	}
+	mapDefault(cfg, "strategy", "Bayesian")
+	// nb_of_training_jobs has no default: no limit is sent (…tuning_mapper.py:28).
+	limits := mapGet(cfg, "resource_limits")
+	if limits == nil {
+		limits = newMap(cfg)
+		mapSet(cfg, cfg, "resource_limits", limits)
+	}
+	if limits.Kind == yaml.MappingNode {
+		mapDefault(limits, "nb_of_training_jobs", "0")
+	}
+	for _, r := range seqItems(mapGet(cfg, "parameter_ranges")) {
+		if t := mapGet(r, "type"); t != nil && t.Kind == yaml.ScalarNode && t.Value == "category" {
+			// …tuning_mapper.py:61-62 wrote the bare values list, which
+			// SageMaker rejects when the job starts.
+			d.Warnf(t, "config.parameter_ranges.type", "the data.all blueprint wrote a category range as its bare values, without its name, which SageMaker rejects when the tuning job starts; written as a categorical range {Name, Values}")
+			t.Value = "categorical"
+		}
+	}
+	// The best model's location is always kept (hpo_task.py:87-94).
+	if res := mapGet(it, "hpo_result_path"); res != nil && res.Kind == yaml.ScalarNode {
+		mapDefault(cfg, "best_model_path", res.Value+".best_model")
+	}
 }

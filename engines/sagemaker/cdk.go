@@ -99,24 +99,25 @@ func algorithmImage(s *synth.Stack, a *Algorithm) {
 		return
 	}
 	alg := algorithms[a.Name]
-	key := "SageMakerImages" + strings.NewReplacer("-", "", ".", "").Replace(alg.repo)
+	repo, accounts := alg.image(a.Version)
+	key := "SageMakerImages" + strings.NewReplacer("-", "", ".", "").Replace(repo)
 	mapping, _ := s.Get("sagemaker/mapping/" + key).(awscdk.CfnMapping)
 	if mapping == nil {
-		regions := make([]string, 0, len(alg.accounts))
-		for r := range alg.accounts {
+		regions := make([]string, 0, len(accounts))
+		for r := range accounts {
 			regions = append(regions, r)
 		}
 		sort.Strings(regions)
 		m := map[string]*map[string]any{}
 		for _, r := range regions {
-			m[r] = &map[string]any{"account": alg.accounts[r]}
+			m[r] = &map[string]any{"account": accounts[r]}
 		}
 		mapping = awscdk.NewCfnMapping(s.Scope(), jsii.String(key), &awscdk.CfnMappingProps{Mapping: &m})
 		s.Set("sagemaker/mapping/"+key, mapping)
 	}
 	uri := awscdk.Fn_Join(jsii.String(""), &[]*string{
 		mapping.FindInMap(awscdk.Aws_REGION(), jsii.String("account"), nil),
-		jsii.String(".dkr.ecr."), awscdk.Aws_REGION(), jsii.String(".amazonaws.com/" + alg.repo + ":" + alg.versions[a.Version]),
+		jsii.String(".dkr.ecr."), awscdk.Aws_REGION(), jsii.String(".amazonaws.com/" + repo + ":" + alg.versions[a.Version]),
 	})
 	s.Publish(ref, uri)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/blueprint-dev/blueprint/blueprint/asl"
+	"github.com/blueprint-dev/blueprint/blueprint/config"
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
 )
 
@@ -45,11 +46,16 @@ type Algorithm struct {
 	Version string `yaml:"version" validate:"required"`
 }
 
-// Image is a custom image: a URI, or a Dockerfile in customcode.
+// Image is a custom image: a URI, a Dockerfile in customcode, or
+// {ecr_repository: true, tag: T}: the image T of the repository the
+// ECR_REPOSITORY variable names, which data.all's CodeBuild built and
+// pushed (the bare repository, its latest image, without tag).
 type Image struct {
-	URI       string
-	Directory string
-	File      string
+	URI           string
+	Directory     string
+	File          string
+	ECRRepository bool
+	Tag           string
 }
 
 // DecodeNode reads an image as a URI string or {directory, file}.
@@ -137,10 +143,12 @@ func checkAlgorithm(c *engine.CheckContext, at string, a *Algorithm) {
 		}
 		return
 	}
-	if _, ok := alg.versions[a.Version]; !ok {
+	v, ok := alg.resolve(a.Version)
+	if !ok {
 		c.Errorf(at+".version", "%s has no image for version %q", a.Name, a.Version).Hint = "versions: " + strings.Join(alg.versionList(), ", ")
 		return
 	}
+	a.Version = v
 	if region := c.Stack.Var("aws_region"); region != "" {
 		if _, err := imageURI(a.Name, a.Version, region); err != nil {
 			c.Errorf(at, "%v", err)
@@ -148,8 +156,15 @@ func checkAlgorithm(c *engine.CheckContext, at string, a *Algorithm) {
 	}
 }
 
-// checkImage checks a Dockerfile image's files.
+// checkImage checks a Dockerfile image's files, and that the ECR
+// repository of an ecr_repository image is known.
 func checkImage(c *engine.CheckContext, at string, im *Image) {
+	if im != nil && im.ECRRepository {
+		if c.Stack.Var("ecr_repository") == "" {
+			c.Errorf(at, "the image is in the pipeline's ECR repository, which is not known").Hint = "set ECR_REPOSITORY (data.all's CodeBuild does) or the template variable ecr_repository"
+		}
+		return
+	}
 	if im == nil || im.Directory == "" {
 		return
 	}
@@ -163,10 +178,15 @@ func checkImage(c *engine.CheckContext, at string, im *Image) {
 }
 
 // imageOf returns what to write as a job's image.
-func imageOf(step string, a *Algorithm, im *Image) string {
+func imageOf(stack *config.Stack, step string, a *Algorithm, im *Image) string {
 	switch {
 	case a != nil:
 		return imageRef(a)
+	case im != nil && im.ECRRepository:
+		if im.Tag == "" {
+			return stack.Var("ecr_repository")
+		}
+		return stack.Var("ecr_repository") + ":" + im.Tag
 	case im != nil && im.Directory != "":
 		return assetImageRef(step)
 	case im != nil:

@@ -18,13 +18,15 @@ func decodeImage(d decoder, n node, path string, im *Image) {
 		return
 	}
 	var v struct {
-		Directory string `yaml:"directory" validate:"required"`
-		File      string `yaml:"file"`
-		URI       string `yaml:"uri"`
+		Directory     string `yaml:"directory" validate:"required_without=ECRRepository"`
+		File          string `yaml:"file"`
+		URI           string `yaml:"uri"`
+		ECRRepository bool   `yaml:"ecr_repository" validate:"excluded_with=Directory"`
+		Tag           string `yaml:"tag"`
 	}
 	d.Decode(n, &v, path)
 	d.Check(&v, path)
-	im.Directory, im.File, im.URI = v.Directory, v.File, v.URI
+	im.Directory, im.File, im.URI, im.ECRRepository, im.Tag = v.Directory, v.File, v.URI, v.ECRRepository, v.Tag
 }
 
 func diagSuggest(got string, c []string) string { return diag.Suggest(got, c) }

@@ -98,7 +98,7 @@ func checkS3(c *engine.CheckContext, at, v string) {
 func (Processing) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	s := spec.(*ProcessingSpec)
 	cfg := &s.Config
-	app := map[string]any{"ImageUri": imageOf(p.Item.Name, cfg.Algorithm, cfg.Image)}
+	app := map[string]any{"ImageUri": imageOf(p.Stack, p.Item.Name, cfg.Algorithm, cfg.Image)}
 	if len(cfg.Entrypoint) > 0 {
 		app["ContainerEntrypoint"] = cfg.Entrypoint
 	}
@@ -314,7 +314,7 @@ func (Model) Check(spec any, c *engine.CheckContext) {
 func (Model) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	s := spec.(*ModelSpec)
 	pc := &s.Config.PrimaryContainer
-	container := map[string]any{"Image": imageOf(p.Item.Name, pc.Algorithm, pc.Image)}
+	container := map[string]any{"Image": imageOf(p.Stack, p.Item.Name, pc.Algorithm, pc.Image)}
 	value(container, "ModelDataUrl", pc.ModelPath)
 	params := map[string]any{"ExecutionRoleArn": roleRef, "PrimaryContainer": container}
 	value(params, "ModelName", s.name())

@@ -3,6 +3,7 @@ package sagemaker_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -35,7 +36,13 @@ func TestBadSageMakerConfigs(t *testing.T) {
 		{"an unknown algorithm", training("          algorithm: {name: xgbost, version: \"1.7-1\"}\n" + trainingBase), nil,
 			"config.yaml:9:29: groups[0].jobs[0].config.algorithm.name: unknown algorithm \"xgbost\" (did you mean \"xgboost\"?)\n1 error, 0 warnings"},
 		{"a version with no image", training("          algorithm: {name: xgboost, version: \"9.9\"}\n" + trainingBase), nil,
-			"config.yaml:9:47: groups[0].jobs[0].config.algorithm.version: xgboost has no image for version \"9.9\" (versions: 0.90-1, 0.90-2, 1.0-1, 1.2-1, 1.2-2, 1.3-1, 1.5-1, 1.7-1)\n1 error, 0 warnings"},
+			"config.yaml:9:47: groups[0].jobs[0].config.algorithm.version: xgboost has no image for version \"9.9\" (versions: 0.90-1, 0.90-2, 1, 1.0-1, 1.2-1, 1.2-2, 1.3-1, 1.5-1, 1.7-1, latest (= 1))\n1 error, 0 warnings"},
+		{"latest where the SageMaker SDK has no latest", training("          algorithm: {name: sklearn, version: latest}\n" + trainingBase), nil,
+			"config.yaml:9:47: groups[0].jobs[0].config.algorithm.version: sklearn has no image for version \"latest\" (versions: 0.23-1, 1.0-1, 1.2-1)\n1 error, 0 warnings"},
+		{"an image of the ECR repository, which is not known", training("          training_image: {ecr_repository: true, tag: train}\n" + trainingBase), nil,
+			"config.yaml:9:27: groups[0].jobs[0].config.training_image: the image is in the pipeline's ECR repository, which is not known (set ECR_REPOSITORY (data.all's CodeBuild does) or the template variable ecr_repository)\n1 error, 0 warnings"},
+		{"a version 1 pre_built module without a folder", strings.TrimPrefix(training("          algorithm: {pre_built: {module: train.py}}\n"+trainingBase), "version: 2\n"), []string{"ECR_REPOSITORY", "r"},
+			"config.yaml:1: warning: read as a data.all blueprint config (version 1), since it has no version: key (blueprint migrate upgrades it to version 2; a config already written for this tool only needs version: 2 on its first line)\nconfig.yaml:8:43: config.algorithm.pre_built.module: \"train.py\" has no folder; the data.all blueprint named the image after the folder and file, and failed without a folder (e.g. sagemaker_jobs/train.py)\n1 error, 1 warning"},
 		{"a version with no image in the stack's region", training("          algorithm: {name: xgboost, version: \"1.7-1\"}\n" + trainingBase), []string{"AWSREGION", "mars-north-1"},
 			"config.yaml:9:22: groups[0].jobs[0].config.algorithm: xgboost 1.7-1 has no image in region mars-north-1; regions: ap-northeast-1, ap-northeast-2, ap-south-1, ap-southeast-1, ap-southeast-2, ca-central-1, eu-central-1, eu-north-1, eu-west-1, eu-west-2, eu-west-3, sa-east-1, us-east-1, us-east-2, us-west-1, us-west-2\n1 error, 0 warnings"},
 		{"a resource_ref that names no resource", training("          algorithm: {name: kmeans, version: \"1\"}\n" + trainingBase + "          resource_ref: big\n"), nil,

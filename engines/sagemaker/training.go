@@ -18,32 +18,61 @@ type TrainingInput struct {
 	ContentType   string      `yaml:"content_type"`
 	TrainS3URI    *S3Location `yaml:"train_s3_uri" validate:"required"`
 	ValidationURI *S3Location `yaml:"validation_s3_uri"`
+	TestURI       *S3Location `yaml:"test_s3_uri"`
+}
+
+// MetricDefinition is a metric the job's logs report, found by a regex.
+type MetricDefinition struct {
+	Name  string `yaml:"name" validate:"required"`
+	Regex string `yaml:"regex" validate:"required"`
 }
 
 // TrainingConfig is shared by training and tuning.
 type TrainingConfig struct {
-	Algorithm               *Algorithm        `yaml:"algorithm"`
-	TrainingImage           *Image            `yaml:"training_image" alias:"image"`
-	Resources               []*Resources      `yaml:"resources" validate:"dive"`
-	ResourceRef             string            `yaml:"resource_ref"`
-	MaxRuntime              int               `yaml:"max_runtime" validate:"min=1,max=2419200"`
-	Hyperparameters         map[string]any    `yaml:"hyperparameters"`
-	HyperparametersFromPath string            `yaml:"hyperparameters_from_path"`
-	TrainingInputFromPath   *TrainingInput    `yaml:"training_input_from_path"`
-	OutputPathFromInput     string            `yaml:"output_path_from_input" validate:"required_without=OutputPath"`
+	Algorithm               *Algorithm     `yaml:"algorithm"`
+	TrainingImage           *Image         `yaml:"training_image" alias:"image"`
+	Resources               []*Resources   `yaml:"resources" validate:"dive"`
+	ResourceRef             string         `yaml:"resource_ref"`
+	MaxRuntime              int            `yaml:"max_runtime" validate:"min=1,max=2419200"`
+	Hyperparameters         map[string]any `yaml:"hyperparameters"`
+	HyperparametersFromPath string         `yaml:"hyperparameters_from_path"`
+	TrainingInputFromPath   *TrainingInput `yaml:"training_input_from_path"`
+	// InputPathsFromInput is a path to the whole InputDataConfig (the
+	// list of channels) in the state input.
+	InputPathsFromInput string `yaml:"input_paths_from_input" validate:"excluded_with=TrainingInputFromPath"`
+	// TrainingInputMode is how the channels reach the container.
+	TrainingInputMode   string              `yaml:"training_input_mode" validate:"oneof=File Pipe FastFile"`
+	MetricDefinitions   []*MetricDefinition `yaml:"metric_definitions" validate:"dive"`
+	OutputPathFromInput string              `yaml:"output_path_from_input" validate:"required_without=OutputPath"`
 	// OutputPath is a fixed S3 URI for the model artifacts, instead of a
 	// path into the input (data.all's output_data_path).
-	OutputPath string `yaml:"output_path" validate:"excluded_with=OutputPathFromInput,omitempty,startswith=s3://"`
-	Experiment              *ExperimentConfig `yaml:"experiment"`
+	OutputPath string            `yaml:"output_path" validate:"excluded_with=OutputPathFromInput,omitempty,startswith=s3://"`
+	Experiment *ExperimentConfig `yaml:"experiment"`
 }
 
-// ExperimentConfig ties a job to SageMaker Experiments.
+// ExperimentConfig ties a job to SageMaker Experiments; each value is a
+// literal or a $. path.
 type ExperimentConfig struct {
-	ExperimentName string `yaml:"experiment_name" validate:"required"`
-	TrialName      string `yaml:"trial_name"`
+	ExperimentName            string `yaml:"experiment_name" validate:"required"`
+	TrialName                 string `yaml:"trial_name"`
+	TrialComponentDisplayName string `yaml:"trial_component_display_name"`
 }
 
-func newTrainingConfig() TrainingConfig { return TrainingConfig{MaxRuntime: 86400} }
+func (e *ExperimentConfig) asl() map[string]any {
+	ec := map[string]any{}
+	value(ec, "ExperimentName", e.ExperimentName)
+	if e.TrialName != "" {
+		value(ec, "TrialName", e.TrialName)
+	}
+	if e.TrialComponentDisplayName != "" {
+		value(ec, "TrialComponentDisplayName", e.TrialComponentDisplayName)
+	}
+	return ec
+}
+
+func newTrainingConfig() TrainingConfig {
+	return TrainingConfig{MaxRuntime: 86400, TrainingInputMode: "File"}
+}
 
 // resources picks the resources of the job: the named one, else the first.
 func (t *TrainingConfig) resources() *Resources {
@@ -103,9 +132,15 @@ func (t *TrainingConfig) check(c *engine.CheckContext) {
 	}
 	path(c, at+"hyperparameters_from_path", t.HyperparametersFromPath)
 	path(c, at+"output_path_from_input", t.OutputPathFromInput)
+	path(c, at+"input_paths_from_input", t.InputPathsFromInput)
+	if e := t.Experiment; e != nil {
+		path(c, at+"experiment.experiment_name", runtimeOnly(e.ExperimentName))
+		path(c, at+"experiment.trial_name", runtimeOnly(e.TrialName))
+		path(c, at+"experiment.trial_component_display_name", runtimeOnly(e.TrialComponentDisplayName))
+	}
 	if in := t.TrainingInputFromPath; in != nil {
 		path(c, at+"training_input_from_path.content_type", runtimeOnly(in.ContentType))
-		for name, loc := range map[string]*S3Location{"train_s3_uri": in.TrainS3URI, "validation_s3_uri": in.ValidationURI} {
+		for name, loc := range map[string]*S3Location{"train_s3_uri": in.TrainS3URI, "validation_s3_uri": in.ValidationURI, "test_s3_uri": in.TestURI} {
 			if loc != nil {
 				path(c, at+"training_input_from_path."+name+".bucket", runtimeOnly(loc.Bucket))
 				path(c, at+"training_input_from_path."+name+".prefix_key", runtimeOnly(loc.PrefixKey))
@@ -124,9 +159,17 @@ func runtimeOnly(s string) string {
 
 // definition is the training part of CreateTrainingJob and of a tuning
 // job's TrainingJobDefinition.
-func (t *TrainingConfig) definition(step string) map[string]any {
+func (t *TrainingConfig) definition(p *engine.PlanContext) map[string]any {
+	spec := map[string]any{"TrainingImage": imageOf(p.Stack, p.Item.Name, t.Algorithm, t.TrainingImage), "TrainingInputMode": t.TrainingInputMode}
+	if len(t.MetricDefinitions) > 0 {
+		var defs []map[string]any
+		for _, m := range t.MetricDefinitions {
+			defs = append(defs, map[string]any{"Name": m.Name, "Regex": m.Regex})
+		}
+		spec["MetricDefinitions"] = defs
+	}
 	def := map[string]any{
-		"AlgorithmSpecification": map[string]any{"TrainingImage": imageOf(step, t.Algorithm, t.TrainingImage), "TrainingInputMode": "File"},
+		"AlgorithmSpecification": spec,
 		"RoleArn":                roleRef,
 		"ResourceConfig":         t.resources().asl(),
 		"StoppingCondition":      map[string]any{"MaxRuntimeInSeconds": t.MaxRuntime},
@@ -149,7 +192,11 @@ func (t *TrainingConfig) definition(step string) map[string]any {
 		}
 		add("train", in.TrainS3URI)
 		add("validation", in.ValidationURI)
+		add("test", in.TestURI)
 		def["InputDataConfig"] = channels
+	}
+	if t.InputPathsFromInput != "" {
+		def["InputDataConfig.$"] = t.InputPathsFromInput
 	}
 	return def
 }
@@ -206,7 +253,7 @@ func (Training) Check(spec any, c *engine.CheckContext) {
 // Plan runs the training job.
 func (Training) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	s := spec.(*TrainingSpec)
-	params := s.Config.definition(p.Item.Name)
+	params := s.Config.definition(p)
 	jobName(params, "TrainingJobName", s.ExtJobName, p.Item.Name, 63)
 	if len(s.Config.Hyperparameters) > 0 {
 		params["HyperParameters"] = stringMap(s.Config.Hyperparameters)
@@ -215,11 +262,7 @@ func (Training) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		params["HyperParameters.$"] = s.Config.HyperparametersFromPath
 	}
 	if e := s.Config.Experiment; e != nil {
-		ec := map[string]any{"ExperimentName": e.ExperimentName}
-		if e.TrialName != "" {
-			ec["TrialName"] = e.TrialName
-		}
-		params["ExperimentConfig"] = ec
+		params["ExperimentConfig"] = e.asl()
 	}
 	st := task("createTrainingJob.sync", params, engine.FirstNonEmpty(s.Description, s.Comment))
 	resultPath(st, s.TrainingResultPath)
@@ -259,10 +302,16 @@ type HPOSpec struct {
 			Metric string `yaml:"metric" validate:"required"`
 		} `yaml:"objective" validate:"required"`
 		ResourceLimits struct {
-			NbOfTrainingJobs        int `yaml:"nb_of_training_jobs" validate:"min=1,max=750"`
+			// NbOfTrainingJobs 0 sets no limit: SageMaker stops on
+			// its own criteria.
+			NbOfTrainingJobs        int `yaml:"nb_of_training_jobs" validate:"min=0,max=750"`
 			MaxParallelTrainingJobs int `yaml:"max_parallel_training_jobs" validate:"min=1,max=100"`
 		} `yaml:"resource_limits"`
-		ParameterRanges       []*ParameterRange `yaml:"parameter_ranges" validate:"dive"`
+		ParameterRanges []*ParameterRange `yaml:"parameter_ranges" validate:"dive"`
+		// BestModelPath, when set, is where the location of the best
+		// training job's model is kept after tuning, as
+		// {statusCode: 200, path: "<S3OutputPath>/<best job>/output/model.tar.gz"}.
+		BestModelPath         string `yaml:"best_model_path"`
 		StaticHyperparameters []*struct {
 			Name  string `yaml:"name" validate:"required"`
 			Value any    `yaml:"value" validate:"required"`
@@ -317,7 +366,11 @@ func (HPO) Check(spec any, c *engine.CheckContext) {
 			}
 		}
 	}
-	if s.Config.ResourceLimits.MaxParallelTrainingJobs > s.Config.ResourceLimits.NbOfTrainingJobs {
+	path(c, "config.best_model_path", s.Config.BestModelPath)
+	if s.Config.BestModelPath != "" && s.HPOResultPath == "" {
+		c.Errorf("config.best_model_path", "keeping the best model's location needs hpo_result_path, where the tuning result is kept")
+	}
+	if n := s.Config.ResourceLimits.NbOfTrainingJobs; n > 0 && s.Config.ResourceLimits.MaxParallelTrainingJobs > n {
 		c.Errorf("config.resource_limits.max_parallel_training_jobs", "is more than nb_of_training_jobs (%d)", s.Config.ResourceLimits.NbOfTrainingJobs)
 	}
 	path(c, "ext_job_name", runtimeOnly(s.ExtJobName))
@@ -328,6 +381,25 @@ func (HPO) Check(spec any, c *engine.CheckContext) {
 			c.Errorf("model", "creating a model from the best training job needs hpo_result_path, where the tuning result is kept")
 		}
 	}
+}
+
+// bestModel keeps where the best training job's model is: the tuning
+// job's output path, the job's name and output/model.tar.gz, joined by
+// one slash whether or not the output path ends with one.
+func bestModel(p *engine.PlanContext, result, at string) *asl.Fragment {
+	base, job := result+".TrainingJobDefinition.OutputDataConfig.S3OutputPath", result+".BestTrainingJob.TrainingJobName"
+	kept := func(sep string) *asl.State {
+		return &asl.State{Type: asl.Pass, ResultPath: asl.Path(at), Parameters: map[string]any{
+			"statusCode": 200, "path.$": fmt.Sprintf("States.Format('{}%s{}/output/model.tar.gz', %s, %s)", sep, base, job)}}
+	}
+	slash, noSlash := p.StateName("best model", "after slash"), p.StateName("best model")
+	choice := &asl.State{Type: asl.Choice, Choices: []*asl.ChoiceRule{
+		{Variable: base, Comparison: map[string]any{"StringMatches": "*/"}, Next: slash},
+	}, Default: noSlash}
+	out := asl.Single(p.StateName("best model", "path"), choice)
+	_ = out.Merge(asl.Single(slash, kept("")))
+	_ = out.Merge(asl.Single(noSlash, kept("/")))
+	return out
 }
 
 func quoteList(l []string) string {
@@ -370,7 +442,11 @@ func (HPO) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 			ranges[k] = v
 		}
 	}
-	def := cfg.TrainingConfig.definition(p.Item.Name)
+	limits := map[string]any{"MaxParallelTrainingJobs": cfg.ResourceLimits.MaxParallelTrainingJobs}
+	if n := cfg.ResourceLimits.NbOfTrainingJobs; n > 0 {
+		limits["MaxNumberOfTrainingJobs"] = n
+	}
+	def := cfg.TrainingConfig.definition(p)
 	if len(cfg.StaticHyperparameters) > 0 {
 		static := map[string]any{}
 		for _, h := range cfg.StaticHyperparameters {
@@ -384,7 +460,7 @@ func (HPO) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		"HyperParameterTuningJobConfig": map[string]any{
 			"Strategy":                         cfg.Strategy,
 			"HyperParameterTuningJobObjective": map[string]any{"Type": cfg.Objective.Type, "MetricName": cfg.Objective.Metric},
-			"ResourceLimits":                   map[string]any{"MaxNumberOfTrainingJobs": cfg.ResourceLimits.NbOfTrainingJobs, "MaxParallelTrainingJobs": cfg.ResourceLimits.MaxParallelTrainingJobs},
+			"ResourceLimits":                   limits,
 			"ParameterRanges":                  ranges,
 		},
 		"TrainingJobDefinition": def,
@@ -407,6 +483,14 @@ func (HPO) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		"sagemaker:ListTrainingJobsForHyperParameterTuningJob", "sagemaker:AddTags"}, engine.ARN("sagemaker", "hyper-parameter-tuning-job/*"))
 	syncRule(p, "StepFunctionsGetEventsForSageMakerTuningJobsRule")
 	passRole(p)
+	if cfg.BestModelPath != "" {
+		if s.HPOResultPath == "" {
+			return nil, fmt.Errorf("best_model_path needs hpo_result_path")
+		}
+		if err := out.Then(bestModel(p, s.HPOResultPath, cfg.BestModelPath)); err != nil {
+			return nil, err
+		}
+	}
 	if s.Model != nil {
 		best := s.HPOResultPath + ".BestTrainingJob.TrainingJobName"
 		describe := &asl.State{Type: asl.Task, Resource: "arn:aws:states:::aws-sdk:sagemaker:describeTrainingJob",
