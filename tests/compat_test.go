@@ -212,13 +212,69 @@ func TestCompatSageMakerKeepsTheOldResultsAndNames(t *testing.T) {
 	assert.Equal(t, map[string]any{"statusCode": float64(200),
 		"path.$": "States.Format('{}/{}/output/model.tar.gz', $.hpo.TrainingJobDefinition.OutputDataConfig.S3OutputPath, $.hpo.BestTrainingJob.TrainingJobName)"},
 		best["Parameters"])
-	// A model without model_name_path is named after its job (model_task.py:13,63).
+	// A model without model_name_path is named after its job (model_task.py:13,63);
+	// one of the same name is deleted first, the verdict kept at $.model
+	// (:14-72), and the state times out after 8200 s (mappers/sm_model_mapper.py:28).
 	assert.Equal(t, "mymodel", states["My_Model"]["Parameters"].(map[string]any)["ModelName"])
+	assert.EqualValues(t, 8200, states["My_Model"]["TimeoutSeconds"])
+	del := states["My_Model: delete existing"]
+	assert.Equal(t, "arn:aws:states:::aws-sdk:sagemaker:deleteModel", del["Resource"])
+	assert.Equal(t, map[string]any{"ModelName": "mymodel"}, del["Parameters"])
+	assert.Equal(t, "$.model", states["My_Model: deleted"]["ResultPath"])
+	assert.Equal(t, false, states["My_Model: deleted"]["Result"])
+	assert.Equal(t, true, states["My_Model: none to delete"]["Result"])
+	// role, heartbeat, timeout, result_path, a pre_built image and
+	// model_path_from_bucket (mappers/sm_model_mapper.py:22-91).
+	mb := states["Model From Bucket"]
+	assert.Equal(t, map[string]any{"ExecutionRoleArn": "arn:aws:iam::111111111111:role/models", "ModelName.$": "$.bucket_model",
+		"PrimaryContainer": map[string]any{"Image": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/compat-pipeline:sagemaker_serve", "ModelDataUrl": "s3://models/iris/model.tar.gz"}},
+		mb["Parameters"])
+	assert.EqualValues(t, 60, mb["HeartbeatSeconds"])
+	assert.EqualValues(t, 600, mb["TimeoutSeconds"])
+	assert.Equal(t, "$.created_model", mb["ResultPath"])
+	assert.Equal(t, "111111111111.dkr.ecr.eu-west-1.amazonaws.com/serve:2",
+		states["Model From Image"]["Parameters"].(map[string]any)["PrimaryContainer"].(map[string]any)["Image"], "algorithm.image")
+	// A training job's model: "model-from-<job>", from the training's
+	// artifacts (training_task.py:140-162); a tuning job's from the best
+	// model's path (hpo_task.py:106-119).
+	assert.Equal(t, "Train: model: delete existing", states["Train"]["Next"])
+	tm := states["Train: model"]["Parameters"].(map[string]any)
+	assert.Equal(t, "model-from-train", tm["ModelName"])
+	assert.Equal(t, "$.training.ModelArtifacts.S3ModelArtifacts", tm["PrimaryContainer"].(map[string]any)["ModelDataUrl.$"])
+	hm := states["Tune: model"]["Parameters"].(map[string]any)
+	assert.Equal(t, "$.tuned_model", hm["ModelName.$"])
+	assert.Equal(t, "$.hpo.best_model.path", hm["PrimaryContainer"].(map[string]any)["ModelDataUrl.$"])
+
+	// The endpoint configuration: deleted first if it exists, its verdict
+	// and then its ARN at $.endpointconfig (endpointconfig_task.py:14-128);
+	// initial_instance_count, accelerator_type, kms_key, heartbeat, the
+	// variant named after the model (mappers/sm_endpointconfig_mapper.py:11-61).
 	ec := states["EndpointConfig"]["Parameters"].(map[string]any)
 	assert.Equal(t, "$.EndPoint.config_name", ec["EndpointConfigName.$"], "endpointconfig_task.py:58,69")
+	assert.Equal(t, "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab", ec["KmsKeyId"])
+	assert.Equal(t, []any{map[string]any{"AcceleratorType": "ml.eia2.medium", "InitialInstanceCount": float64(2), "InitialVariantWeight": float64(1),
+		"InstanceType": "ml.m5.large", "ModelName.$": "$.model_name", "VariantName.$": "$.model_name"}}, ec["ProductionVariants"])
+	assert.EqualValues(t, 30, states["EndpointConfig"]["HeartbeatSeconds"])
+	assert.EqualValues(t, 8200, states["EndpointConfig"]["TimeoutSeconds"])
+	assert.Equal(t, "arn:aws:states:::aws-sdk:sagemaker:deleteEndpointConfig", states["EndpointConfig: delete existing"]["Resource"])
+	assert.Equal(t, "$.endpointconfig", states["EndpointConfig: deleted"]["ResultPath"])
+	assert.Equal(t, "$.endpointconfig.EndpointConfigArn", states["EndpointConfig: arn"]["InputPath"])
+	// The endpoint: checked, then updated or created (endpoint_task.py:278-312),
+	// its description the states' comment, waited for by checking at
+	// once, then every 15 s (:204-276).
 	ep := states["Endpoint"]["Parameters"].(map[string]any)
 	assert.Equal(t, "$.EndPoint.name", ep["EndpointName.$"], "endpoint_task.py:73-97")
 	assert.Equal(t, "$.EndPoint.config_name", ep["EndpointConfigName.$"])
+	assert.Equal(t, "the iris endpoint", states["Endpoint"]["Comment"])
+	assert.EqualValues(t, 45, states["Endpoint"]["HeartbeatSeconds"])
+	assert.EqualValues(t, 8200, states["Endpoint: update"]["TimeoutSeconds"])
+	assert.Equal(t, "$.endpoint_exists", states["Endpoint: exists?"]["ResultPath"])
+	assert.Equal(t, "Endpoint: status", states["Endpoint: start waiting"]["Next"])
+	assert.EqualValues(t, 15, states["Endpoint: wait"]["Seconds"])
+	assert.Equal(t, "$.endpoint_creation_status", states["Endpoint: count"]["ResultPath"])
+	// Without endpoint:, the endpoint is named after the job (:78,92); "false" does not wait.
+	assert.Equal(t, map[string]any{"EndpointName": "iris-endpoint", "EndpointConfigName": "iris-endpoint-config"}, states["iris-endpoint"]["Parameters"])
+	assert.NotContains(t, states, "iris-endpoint: start waiting")
 }
 
 // TestCompatResourcesOnly: an empty groups list made a stack of resources.

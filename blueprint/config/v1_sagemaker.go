@@ -22,42 +22,218 @@ func upgradeSageMaker(d *Decoder, it *yaml.Node, typ string) {
 			mapDelete(it, "main")
 		}
 		upgradeTraining(d, it, false)
+		// A model made from the training's artifacts (training_task.py:140-162).
+		upgradeModelAfter(d, it, "$.training.ModelArtifacts.S3ModelArtifacts")
 	case "sagemaker_hpo":
 		mapDefault(it, "hpo_result_path", "$.hpo") // hpo_task.py:59
 		upgradeTraining(d, it, true)
 		upgradeTuning(d, it)
+		// A model made from the best job's artifacts (hpo_task.py:106-119).
+		if best := mapGet(mapGet(it, "config"), "best_model_path"); best != nil {
+			upgradeModelAfter(d, it, best.Value+".path")
+		}
 	case "sagemaker_model":
-		// Without model_name_path the model is named after the job,
-		// lowercased, keeping [a-zA-Z0-9-] (model_task.py:13,63).
 		cfg := mapGet(it, "config")
 		name := mapGet(it, "name")
-		if cfg != nil && cfg.Kind == yaml.MappingNode && name != nil && mapGet(it, "model_name_path") == nil {
-			mapDefault(cfg, "model_name_path", strings.ToLower(modelNameUnsafe.ReplaceAllString(name.Value, "")))
+		if cfg == nil || cfg.Kind != yaml.MappingNode || name == nil {
+			return
 		}
+		// The name is the job's model_name_path, else the job's name,
+		// lowercased, keeping [a-zA-Z0-9-] (model_task.py:13,63,73-76);
+		// config.model_name_path was never read.
+		if mapGet(it, "model_name_path") == nil {
+			mapDelete(cfg, "model_name_path")
+			mapSet(cfg, name, "model_name_path", newScalar(name, modelName(name.Value)))
+		}
+		upgradeModelConfig(d, cfg)
 	case "sagemaker_batch_transform":
 		mapDefault(it, "result_path", "$.batch_transformation_output") // batch_transform_task.py:15
-	case "sagemaker_endpoint_config", "sagemaker_endpoint":
-		// endpoint: "$.X" is an object: the names are $.X.name and
-		// $.X.config_name (endpoint_task.py:73-97, endpointconfig_task.py:58,69).
-		ep := mapGet(it, "endpoint")
-		if ep == nil || ep.Kind != yaml.ScalarNode || !strings.HasPrefix(ep.Value, "$.") {
-			return
+	case "sagemaker_endpoint_config":
+		upgradeEndpointConfig(d, it)
+		// endpoint: "$.X" is an object: the name is $.X.config_name
+		// (endpointconfig_task.py:58,69).
+		if ep := mapGet(it, "endpoint"); ep != nil && ep.Kind == yaml.ScalarNode && strings.HasPrefix(ep.Value, "$.") {
+			ep.Value += ".config_name"
 		}
-		obj := ep.Value
-		if typ == "sagemaker_endpoint_config" {
-			ep.Value = obj + ".config_name"
-			return
-		}
-		ep.Value = obj + ".name"
-		cfg := mapGet(it, "config")
-		if cfg == nil {
-			cfg = newMap(it)
-			mapSet(it, it, "config", cfg)
-		}
-		if cfg.Kind == yaml.MappingNode {
-			mapDefault(cfg, "endpoint_config_name", obj+".config_name")
+	case "sagemaker_endpoint":
+		upgradeEndpoint(d, it)
+	}
+}
+
+// upgradeEndpointConfig: the old flow deleted a configuration of the same
+// name first, keeping its verdict and then the new ARN at
+// $.endpointconfig (endpointconfig_task.py:14-128); the keys are
+// mappers/sm_endpointconfig_mapper.py:11-61's.
+func upgradeEndpointConfig(d *Decoder, it *yaml.Node) {
+	cfg := mapGet(it, "config")
+	if cfg == nil || cfg.Kind != yaml.MappingNode {
+		return
+	}
+	mapDefault(cfg, "delete_existing", "true")
+	mapDefault(cfg, "delete_existing_result_path", "$.endpointconfig")
+	mapDefault(cfg, "arn_result_path", "$.endpointconfig")
+	mapDefault(cfg, "timeout", "8200")
+	requestResponse(d, cfg, "an endpoint configuration", "SageMakerCreateEndpointConfig")
+	// The count is initial_instance_count, 1 by default.
+	mapDelete(cfg, "instance_count")
+	if k, v := mapEntry(cfg, "initial_instance_count"); k != nil {
+		mapDelete(cfg, "initial_instance_count")
+		mapSet(cfg, k, "instance_count", v)
+	}
+	// The model is model_name_path's; model_name only stood in for it.
+	if k, v := mapEntry(cfg, "model_name"); k != nil {
+		mapDelete(cfg, "model_name")
+		if mapGet(cfg, "model_name_path") == nil {
+			mapSet(cfg, k, "model_name_path", v)
 		}
 	}
+	// The variant is named after the model (…endpointconfig_mapper.py:51).
+	if m := mapGet(cfg, "model_name_path"); m != nil && m.Kind == yaml.ScalarNode {
+		mapDefault(cfg, "variant_name", m.Value)
+	}
+}
+
+// requestResponse drops integration_pattern: REQUEST_RESPONSE, the only
+// one CDK's task took (an error for any other, as it was).
+func requestResponse(d *Decoder, cfg *yaml.Node, what, cdkTask string) {
+	k, v := mapEntry(cfg, "integration_pattern")
+	if k == nil {
+		return
+	}
+	if v.Kind == yaml.ScalarNode && v.Value != "REQUEST_RESPONSE" {
+		d.Errorf(v, "config.integration_pattern", "%s is created with REQUEST_RESPONSE only; the data.all blueprint failed on %q too (CDK's %s refuses it)", what, v.Value, cdkTask)
+	}
+	mapDelete(cfg, "integration_pattern")
+}
+
+// upgradeEndpoint: the old flow checked the endpoint, updated one in
+// service, made one that failed or was out of service again, created a
+// missing one and left a busy one, keeping the verdict at $.endpoint_exists
+// (endpoint_task.py:26-118,278-312); its wait checked at once, then every
+// 15 s, keeping the status at $.endpoint_creation_status (:204-276).
+func upgradeEndpoint(d *Decoder, it *yaml.Node) {
+	cfg := mapGet(it, "config")
+	if cfg == nil {
+		cfg = newMap(it)
+		mapSet(it, it, "config", cfg)
+	}
+	if cfg.Kind != yaml.MappingNode {
+		return
+	}
+	ep := mapGet(it, "endpoint")
+	switch {
+	case ep == nil:
+		// Without endpoint, the endpoint is named after the job (:78,92).
+		if name := mapGet(it, "name"); name != nil {
+			mapSet(it, name, "endpoint", newScalar(name, name.Value))
+		}
+	case ep.Kind == yaml.ScalarNode && strings.HasPrefix(ep.Value, "$."):
+		// endpoint: "$.X" is an object: the names are $.X.name and
+		// $.X.config_name (:73-97).
+		obj := ep.Value
+		ep.Value = obj + ".name"
+		mapDelete(cfg, "endpoint_config_name")
+		mapSet(cfg, ep, "endpoint_config_name", newScalar(ep, obj+".config_name"))
+	}
+	mapDefault(cfg, "create_or_update", "true")
+	mapDefault(cfg, "exists_result_path", "$.endpoint_exists")
+	mapDefault(cfg, "timeout", "8200") // mappers/sm_endpoint_mapper.py:18
+	requestResponse(d, cfg, "an endpoint", "SageMakerCreateEndpoint")
+	if k, v := mapEntry(cfg, "description"); k != nil {
+		// The description is the create and update states' comment (:19).
+		mapDelete(cfg, "description")
+		if mapGet(it, "description") == nil {
+			mapSet(it, k, "description", v)
+		}
+	}
+	if w := mapGet(cfg, "wait_for_completion"); w != nil && w.Kind == yaml.ScalarNode {
+		// Only "y" and "true", in any case, waited (:204-206).
+		on := strings.ToLower(w.Value) == "y" || strings.ToLower(w.Value) == "true"
+		w.Value, w.Tag, w.Style = "false", "!!bool", 0
+		if on {
+			w.Value = "true"
+			mapDefault(cfg, "wait_seconds", "15")
+			mapDefault(cfg, "wait_before_check", "false")
+			mapDefault(cfg, "status_path", "$.endpoint_creation_status")
+		}
+	}
+}
+
+func modelName(s string) string { return strings.ToLower(modelNameUnsafe.ReplaceAllString(s, "")) }
+
+// upgradeModelConfig gives a model's config the old model flow: a model of
+// the same name deleted first, its verdict at $.model (model_task.py:14-72),
+// the state's timeout 8200 s, and the old container keys
+// (mappers/sm_model_mapper.py:22-91).
+func upgradeModelConfig(d *Decoder, cfg *yaml.Node) {
+	mapDefault(cfg, "delete_existing", "true")
+	mapDefault(cfg, "delete_existing_result_path", "$.model")
+	mapDefault(cfg, "timeout", "8200")
+	requestResponse(d, cfg, "a model", "SageMakerCreateModel")
+	pc := mapGet(cfg, "primary_container")
+	if pc == nil || pc.Kind != yaml.MappingNode {
+		return
+	}
+	if k, loc := mapEntry(pc, "model_path_from_bucket"); loc != nil && mapGet(pc, "model_path") == nil {
+		b, p := mapGet(loc, "bucket"), mapGet(loc, "prefix_key")
+		if b != nil && p != nil {
+			mapDelete(pc, "model_path_from_bucket")
+			mapSet(pc, k, "model_path", newScalar(loc, "s3://"+b.Value+"/"+p.Value))
+		} else {
+			d.Errorf(loc, "config.primary_container.model_path_from_bucket", "needs bucket and prefix_key, as the data.all blueprint read them")
+		}
+	}
+	alg := mapGet(pc, "algorithm")
+	if alg == nil || alg.Kind != yaml.MappingNode {
+		return
+	}
+	switch {
+	case mapGet(alg, "name") != nil:
+		mapDelete(alg, "pre_built")
+		mapDelete(alg, "image")
+		mapDefault(alg, "version", "latest")
+	case mapGet(alg, "pre_built") != nil:
+		pk, pre := mapEntry(alg, "pre_built")
+		img := preBuiltImage(d, pre)
+		if img == nil {
+			img = newScalar(pre, "pre_built")
+		}
+		mapDelete(pc, "algorithm")
+		mapSet(pc, pk, "image", img)
+	case mapGet(alg, "image") != nil:
+		moveKey(alg, pc, "image", "image")
+		mapDelete(pc, "algorithm")
+	}
+}
+
+// upgradeModelAfter turns a training or tuning job's model: into the
+// model the old tool made after the job: named by its model_name_path or
+// "model-from-<job>", from the job's algorithm and the artifacts at
+// modelPath, through the old model flow.
+func upgradeModelAfter(d *Decoder, it *yaml.Node, modelPath string) {
+	mk, m := mapEntry(it, "model")
+	cfg := mapGet(it, "config")
+	if m == nil || m.Kind != yaml.MappingNode || cfg == nil {
+		return
+	}
+	out := newMap(m)
+	if n := mapGet(m, "model_name_path"); n != nil {
+		mapSet(out, n, "model_name_path", n)
+	} else if name := mapGet(it, "name"); name != nil {
+		mapSet(out, m, "model_name_path", newScalar(m, modelName("model-from-"+name.Value)))
+	}
+	mc := newMap(m)
+	pc := newMap(m)
+	if alg := mapGet(cfg, "algorithm"); alg != nil {
+		mapSet(pc, alg, "algorithm", alg)
+	} else if img := mapGet(cfg, "training_image"); img != nil {
+		mapSet(pc, img, "image", img)
+	}
+	mapSet(pc, m, "model_path", newScalar(m, modelPath))
+	mapSet(mc, m, "primary_container", pc)
+	upgradeModelConfig(d, mc)
+	mapSet(out, m, "config", mc)
+	it.Content[indexOf(it, mk)+1] = out
 }
 
 func newMap(at *yaml.Node) *yaml.Node {

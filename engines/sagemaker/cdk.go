@@ -124,16 +124,32 @@ func algorithmImage(s *synth.Stack, a *Algorithm) {
 
 // BuildStep prepares a training job.
 func (Training) BuildStep(s *synth.Stack, it *config.Item) error {
-	c := &it.Spec.(*TrainingSpec).Config
-	prepare(s, it, []*Algorithm{c.Algorithm}, []*Image{c.TrainingImage})
+	spec := it.Spec.(*TrainingSpec)
+	c := &spec.Config
+	prepare(s, it, append([]*Algorithm{c.Algorithm}, modelAlgorithm(spec.Model)...), append([]*Image{c.TrainingImage}, modelImage(spec.Model)...))
 	return nil
 }
 
 // BuildStep prepares a tuning job.
 func (HPO) BuildStep(s *synth.Stack, it *config.Item) error {
-	c := &it.Spec.(*HPOSpec).Config
-	prepare(s, it, []*Algorithm{c.Algorithm}, []*Image{c.TrainingImage})
+	spec := it.Spec.(*HPOSpec)
+	c := &spec.Config
+	prepare(s, it, append([]*Algorithm{c.Algorithm}, modelAlgorithm(spec.Model)...), append([]*Image{c.TrainingImage}, modelImage(spec.Model)...))
 	return nil
+}
+
+func modelAlgorithm(m *AfterJob) []*Algorithm {
+	if m == nil || m.Config == nil {
+		return nil
+	}
+	return []*Algorithm{m.Config.PrimaryContainer.Algorithm}
+}
+
+func modelImage(m *AfterJob) []*Image {
+	if m == nil || m.Config == nil {
+		return nil
+	}
+	return []*Image{m.Config.PrimaryContainer.Image}
 }
 
 // BuildStep prepares a processing job.

@@ -233,6 +233,8 @@ type TrainingSpec struct {
 	ExtJobName         string         `yaml:"ext_job_name"`
 	Config             TrainingConfig `yaml:"config" validate:"required"`
 	TrainingResultPath string         `yaml:"training_result_path" alias:"result_path"`
+	// Model is a model created when the training is done.
+	Model *AfterJob `yaml:"model"`
 }
 
 func (Training) Type() string       { return TrainingType }
@@ -248,6 +250,13 @@ func (Training) Check(spec any, c *engine.CheckContext) {
 	s.Config.check(c)
 	path(c, "ext_job_name", runtimeOnly(s.ExtJobName))
 	path(c, "training_result_path", s.TrainingResultPath)
+	if m := s.Model; m != nil {
+		if m.Config == nil {
+			c.Errorf("model", "needs config, the model's (as a sagemaker_model step's config)").Hint = "e.g. model: {model_name_path: $.name, config: {primary_container: {algorithm: …, model_path: $.training.ModelArtifacts.S3ModelArtifacts}}}"
+		} else {
+			m.Config.check(c, "model.config.", m.ModelNamePath)
+		}
+	}
 }
 
 // Plan runs the training job.
@@ -270,7 +279,17 @@ func (Training) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		engine.ARN("sagemaker", "training-job/*"))
 	syncRule(p, "StepFunctionsGetEventsForSageMakerTrainingJobsRule")
 	passRole(p)
-	return asl.Single(p.StateName(), st), nil
+	out := asl.Single(p.StateName(), st)
+	if m := s.Model; m != nil && m.Config != nil {
+		model, err := planModel(p, m.Config, m.ModelNamePath, "the model of the training", "model")
+		if err != nil {
+			return nil, err
+		}
+		if err := out.Then(model); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // HPO is the sagemaker_hpo step.
@@ -291,9 +310,9 @@ type HPOSpec struct {
 	engine.Job    `yaml:",inline"`
 	ExtJobName    string `yaml:"ext_job_name"`
 	HPOResultPath string `yaml:"hpo_result_path"`
-	Model         *struct {
-		ModelNamePath string `yaml:"model_name_path" validate:"required"`
-	} `yaml:"model"`
+	// Model is a model created when the tuning is done: from the best
+	// training job's image and artifacts, or as its config says.
+	Model  *AfterJob `yaml:"model"`
 	Config struct {
 		TrainingConfig `yaml:",inline"`
 		Strategy       string `yaml:"strategy" validate:"omitempty,oneof=Bayesian Random Hyperband Grid"`
@@ -375,7 +394,9 @@ func (HPO) Check(spec any, c *engine.CheckContext) {
 	}
 	path(c, "ext_job_name", runtimeOnly(s.ExtJobName))
 	path(c, "hpo_result_path", s.HPOResultPath)
-	if s.Model != nil {
+	if s.Model != nil && s.Model.Config != nil {
+		s.Model.Config.check(c, "model.config.", s.Model.ModelNamePath)
+	} else if s.Model != nil {
 		path(c, "model.model_name_path", s.Model.ModelNamePath)
 		if s.HPOResultPath == "" {
 			c.Errorf("model", "creating a model from the best training job needs hpo_result_path, where the tuning result is kept")
@@ -491,7 +512,15 @@ func (HPO) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 			return nil, err
 		}
 	}
-	if s.Model != nil {
+	if m := s.Model; m != nil && m.Config != nil {
+		model, err := planModel(p, m.Config, m.ModelNamePath, "the model of the tuning", "model")
+		if err != nil {
+			return nil, err
+		}
+		if err := out.Then(model); err != nil {
+			return nil, err
+		}
+	} else if s.Model != nil {
 		best := s.HPOResultPath + ".BestTrainingJob.TrainingJobName"
 		describe := &asl.State{Type: asl.Task, Resource: "arn:aws:states:::aws-sdk:sagemaker:describeTrainingJob",
 			Parameters:     map[string]any{"TrainingJobName.$": best},
