@@ -275,6 +275,42 @@ func TestCompatSageMakerKeepsTheOldResultsAndNames(t *testing.T) {
 	// Without endpoint:, the endpoint is named after the job (:78,92); "false" does not wait.
 	assert.Equal(t, map[string]any{"EndpointName": "iris-endpoint", "EndpointConfigName": "iris-endpoint-config"}, states["iris-endpoint"]["Parameters"])
 	assert.NotContains(t, states, "iris-endpoint: start waiting")
+
+	// Processing: the ECR_REPOSITORY image running python3 <main>
+	// (mappers/sm_processing_mapper.py:198-219), one ml.m4.xlarge with 35 GB
+	// (:93-116), role, and the old shapes of the inputs, outputs, network,
+	// experiment and stopping condition (:19-51,120-196).
+	pr := states["Prepare"]["Parameters"].(map[string]any)
+	assert.Equal(t, map[string]any{"ImageUri": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/compat-pipeline",
+		"ContainerEntrypoint": []any{"python3", "customcode/sagemaker_jobs/prepare.py"}, "ContainerArguments": []any{"--mode", "full"}}, pr["AppSpecification"])
+	assert.Equal(t, "arn:aws:iam::111111111111:role/processing", pr["RoleArn"])
+	assert.Equal(t, []any{map[string]any{"InputName": "raw", "S3Input": map[string]any{"LocalPath": "/opt/ml/processing/input", "S3CompressionType": "None",
+		"S3DataDistributionType": "ShardedByS3Key", "S3DataType": "S3Prefix", "S3InputMode": "File", "S3Uri": "s3://training-data/raw"}}}, pr["ProcessingInputs"])
+	assert.Equal(t, map[string]any{"KmsKeyId": "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+		"Outputs": []any{map[string]any{"OutputName": "prepared", "S3Output": map[string]any{"LocalPath": "/opt/ml/processing/output", "S3UploadMode": "EndOfJob", "S3Uri": "s3://training-data/prepared"}}}},
+		pr["ProcessingOutputConfig"])
+	assert.Equal(t, map[string]any{"EnableInterContainerTrafficEncryption": true, "EnableNetworkIsolation": false,
+		"VpcConfig": map[string]any{"SecurityGroupIds": []any{"sg-0123456789abcdef0"}, "Subnets": []any{"subnet-0123456789abcdef0"}}}, pr["NetworkConfig"])
+	assert.Equal(t, map[string]any{"ExperimentName": "iris", "TrialName": "iris-trial", "TrialComponentDisplayName": "prepare"}, pr["ExperimentConfig"])
+	assert.Equal(t, map[string]any{"MaxRuntimeInSeconds": float64(1800)}, pr["StoppingCondition"])
+	assert.Nil(t, states["Prepare"]["ResultPath"], "sagemaker_processing_task.py:13")
+	assert.Equal(t, map[string]any{"ClusterConfig": map[string]any{"InstanceCount": float64(1), "InstanceType": "ml.m4.xlarge", "VolumeSizeInGB": float64(35)}},
+		states["Prepare Defaults"]["Parameters"].(map[string]any)["ProcessingResources"])
+
+	// Batch transform: model_name before model_name_path, literal names
+	// and URIs, batch_strategy, max_concurrent_transforms, compression,
+	// s3_data_type, kms_key_id, and CSV's implied Line split, accept and
+	// assemble (mappers/sm_batch_transform_mapper.py:37-185).
+	sc := states["Score"]["Parameters"].(map[string]any)
+	assert.Equal(t, "iris-model", sc["ModelName"])
+	assert.Equal(t, "iris-scoring", sc["TransformJobName"])
+	assert.Equal(t, "MultiRecord", sc["BatchStrategy"])
+	assert.EqualValues(t, 4, sc["MaxConcurrentTransforms"])
+	assert.Equal(t, map[string]any{"CompressionType": "Gzip", "ContentType": "text/csv", "SplitType": "Line",
+		"DataSource": map[string]any{"S3DataSource": map[string]any{"S3DataType": "ManifestFile", "S3Uri": "s3://training-data/manifest.json"}}}, sc["TransformInput"])
+	assert.Equal(t, map[string]any{"Accept": "text/csv", "AssembleWith": "Line", "S3OutputPath": "s3://training-data/scored",
+		"KmsKeyId": "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"}, sc["TransformOutput"])
+	assert.Equal(t, "$.batch_transformation_output", states["Score"]["ResultPath"])
 }
 
 // TestCompatResourcesOnly: an empty groups list made a stack of resources.

@@ -92,7 +92,7 @@ func upgradeItem(d *Decoder, it *yaml.Node, step bool) {
 		upgradeAthena(d, it)
 	case "lambda_layer":
 		upgradeLayer(it)
-	case "sagemaker_training", "sagemaker_hpo", "sagemaker_model", "sagemaker_batch_transform", "sagemaker_endpoint_config", "sagemaker_endpoint":
+	case "sagemaker_training", "sagemaker_hpo", "sagemaker_processing", "sagemaker_model", "sagemaker_batch_transform", "sagemaker_endpoint_config", "sagemaker_endpoint":
 		upgradeSageMaker(d, it, typ.Value)
 	}
 }

@@ -46,8 +46,11 @@ func upgradeSageMaker(d *Decoder, it *yaml.Node, typ string) {
 			mapSet(cfg, name, "model_name_path", newScalar(name, modelName(name.Value)))
 		}
 		upgradeModelConfig(d, cfg)
+	case "sagemaker_processing":
+		upgradeProcessing(d, it)
 	case "sagemaker_batch_transform":
 		mapDefault(it, "result_path", "$.batch_transformation_output") // batch_transform_task.py:15
+		upgradeTransform(d, it)
 	case "sagemaker_endpoint_config":
 		upgradeEndpointConfig(d, it)
 		// endpoint: "$.X" is an object: the name is $.X.config_name
@@ -90,6 +93,201 @@ func upgradeEndpointConfig(d *Decoder, it *yaml.Node) {
 	// The variant is named after the model (…endpointconfig_mapper.py:51).
 	if m := mapGet(cfg, "model_name_path"); m != nil && m.Kind == yaml.ScalarNode {
 		mapDefault(cfg, "variant_name", m.Value)
+	}
+}
+
+// preferKey keeps the value of first (a literal, say) under second, the
+// key version 2 knows: first wins when winsFirst, else only stands in when
+// second is absent.
+func preferKey(m *yaml.Node, first, second string, winsFirst bool) {
+	k, v := mapEntry(m, first)
+	if k == nil {
+		return
+	}
+	mapDelete(m, first)
+	if mapGet(m, second) != nil {
+		if !winsFirst {
+			return
+		}
+		mapDelete(m, second)
+	}
+	mapSet(m, k, second, v)
+}
+
+// upgradeTransform reads the old transform keys
+// (mappers/sm_batch_transform_mapper.py:37-185): model_name before
+// model_name_path, literal s3_uri / s3_output_path / transform_job_name
+// where no path is given, and the implied split, accept and assemble.
+func upgradeTransform(d *Decoder, it *yaml.Node) {
+	cfg := mapGet(it, "config")
+	if cfg == nil || cfg.Kind != yaml.MappingNode {
+		return
+	}
+	preferKey(cfg, "model_name", "model_name_path", true)
+	if k, _ := mapEntry(cfg, "transform_job_name"); k != nil && mapGet(cfg, "transform_job_name_path") == nil {
+		// :213-214 read a misspelt key, so the job had no name and failed.
+		d.Warnf(k, "config.transform_job_name", "the data.all blueprint read this name from a misspelt key and sent none, so SageMaker refused the job; the job is named as written")
+	}
+	preferKey(cfg, "transform_job_name", "transform_job_name_path", false)
+	if mc := mapGet(cfg, "max_concurrent_transforms"); mc != nil {
+		d.Warnf(mc, "config.max_concurrent_transforms", "the data.all blueprint failed on max_concurrent_transforms without data_processing (and put it into DataProcessing otherwise, which SageMaker refuses); sent as the job's MaxConcurrentTransforms")
+	}
+	in := mapGet(cfg, "transform_input")
+	if in == nil || in.Kind != yaml.MappingNode {
+		return
+	}
+	if src := mapGet(in, "s3_data_source"); src != nil && src.Kind == yaml.MappingNode {
+		preferKey(src, "s3_uri", "s3_uri_from_path", false)
+	}
+	ct := mapGet(in, "content_type")
+	csv := ct != nil && ct.Kind == yaml.ScalarNode && strings.TrimSpace(ct.Value) == "text/csv"
+	if csv {
+		mapDefault(in, "split_type", "Line")
+	}
+	out := mapGet(cfg, "transform_output")
+	if out == nil || out.Kind != yaml.MappingNode {
+		return
+	}
+	preferKey(out, "s3_output_path", "s3_output_path_from_path", false)
+	if csv {
+		mapDefault(out, "accept", "text/csv")
+	}
+	if join := mapGet(mapGet(cfg, "data_processing"), "join_source"); join != nil && join.Value == "Input" {
+		if split := mapGet(in, "split_type"); split != nil && split.Kind == yaml.ScalarNode {
+			mapDefault(out, "assemble_with", split.Value)
+		}
+	}
+}
+
+// upgradeProcessing reads the old processing keys
+// (mappers/sm_processing_mapper.py:19-231): the pipeline's ECR image
+// running python3 <main> unless app_specification says otherwise, one
+// ml.m4.xlarge instance with 35 GB by default, and the shapes of
+// processing_inputs, processing_output_config, network_config,
+// experiment_config and stopping_condition.
+func upgradeProcessing(d *Decoder, it *yaml.Node) {
+	cfg := mapGet(it, "config")
+	if cfg == nil || cfg.Kind != yaml.MappingNode {
+		return
+	}
+	mk, main := mapEntry(it, "main")
+	if main != nil {
+		mapDelete(it, "main")
+	}
+	app := mapGet(cfg, "app_specification")
+	if k, img := mapEntry(app, "container_image"); img != nil {
+		mapSet(cfg, k, "image", img)
+	} else if mapGet(cfg, "image") == nil && mapGet(cfg, "algorithm") == nil {
+		at := cfg
+		if main != nil {
+			at = mk
+		}
+		ecr := newMap(at)
+		mapSet(ecr, at, "ecr_repository", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true", Line: at.Line, Column: at.Column})
+		mapSet(cfg, at, "image", ecr)
+	}
+	if k, ep := mapEntry(app, "container_entrypoint"); ep != nil {
+		mapSet(cfg, k, "entrypoint", ep)
+	} else if main != nil && mapGet(cfg, "entrypoint") == nil {
+		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: main.Line, Column: main.Column,
+			Content: []*yaml.Node{newScalar(main, "python3"), main}}
+		mapSet(cfg, mk, "entrypoint", seq)
+	} else if main == nil {
+		d.Errorf(it, "main", "a data.all processing job needs main, the module python3 runs (sagemaker_processing_task.py:19)")
+	}
+	if k, args := mapEntry(app, "container_arguments"); args != nil {
+		d.Warnf(k, "config.app_specification.container_arguments", "the data.all blueprint sent these as containerArguments, which SageMaker refused; sent as the job's ContainerArguments")
+		mapSet(cfg, k, "arguments", args)
+	}
+	mapDelete(cfg, "app_specification")
+	if k, env := mapEntry(cfg, "environment"); env != nil && env.Kind == yaml.MappingNode {
+		d.Warnf(k, "config.environment", "the data.all blueprint sent the environment as the text of a Python dict, which SageMaker refused; sent as a map")
+	}
+	if k, r := mapEntry(cfg, "processing_resources"); r != nil {
+		mapDelete(cfg, "processing_resources")
+		if cc := mapGet(r, "cluster_config"); cc != nil && cc.Kind == yaml.MappingNode {
+			res := newMap(cc)
+			for _, key := range []string{"instance_count", "instance_type", "volume_size"} {
+				if kk, v := mapEntry(cc, key); v != nil {
+					mapSet(res, kk, key, v)
+				}
+			}
+			mapSet(cfg, k, "resources", res)
+			if kk, v := mapEntry(cc, "volume_encryption_key"); v != nil {
+				mapSet(cfg, kk, "volume_kms_key_id", v)
+			}
+		}
+	} else if mapGet(cfg, "resources") == nil {
+		res := newMap(cfg)
+		mapDefault(res, "instance_count", "1")
+		mapDefault(res, "instance_type", "ml.m4.xlarge")
+		mapDefault(res, "volume_size", "35")
+		mapSet(cfg, cfg, "resources", res)
+	}
+	if k, sc := mapEntry(cfg, "stopping_condition"); sc != nil {
+		mapDelete(cfg, "stopping_condition")
+		if kk, v := mapEntry(sc, "max_runtime"); v != nil {
+			mapSet(cfg, kk, "max_runtime", v)
+		} else {
+			d.Errorf(k, "config.stopping_condition", "needs max_runtime, as the data.all blueprint read it")
+		}
+	}
+	// Each item was read whole, every key required (…mapper.py:178-198).
+	io := func(key, newKey string, fields [][2]string) {
+		k, list := mapEntry(cfg, key)
+		if k == nil {
+			return
+		}
+		mapDelete(cfg, key)
+		out := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: list.Line, Column: list.Column}
+		for _, item := range seqItems(list) {
+			n := newMap(item)
+			for _, f := range fields {
+				v := item
+				for _, part := range strings.Split(f[0], ".") {
+					v = mapGet(v, part)
+				}
+				if v != nil {
+					mapSet(n, v, f[1], v)
+				}
+			}
+			out.Content = append(out.Content, n)
+		}
+		mapSet(cfg, k, newKey, out)
+	}
+	io("processing_inputs", "inputs", [][2]string{{"input_name", "name"}, {"s3_input.s3_uri", "source"}, {"s3_input.local_path", "destination"},
+		{"s3_input.compression_type", "compression_type"}, {"s3_input.s3_data.distribution_type", "distribution_type"},
+		{"s3_input.s3_data.type", "data_type"}, {"s3_input.s3_input_mode", "input_mode"}})
+	if _, oc := mapEntry(cfg, "processing_output_config"); oc != nil {
+		mapDelete(cfg, "processing_output_config")
+		if kk, v := mapEntry(oc, "kms_key_id"); v != nil {
+			mapSet(cfg, kk, "output_kms_key_id", v)
+		}
+		if ok, outs := mapEntry(oc, "outputs"); outs != nil {
+			d.Warnf(ok, "config.processing_output_config.outputs", "the data.all blueprint left these outputs out of the job, which SageMaker then refused; the job has them")
+			mapSet(cfg, ok, "processing_outputs", outs)
+			io("processing_outputs", "outputs", [][2]string{{"output_name", "name"}, {"s3_output.local_path", "source"}, {"s3_output.s3_uri", "destination"},
+				{"s3_output.s3_upload_mode", "upload_mode"}})
+		}
+	}
+	if k, nc := mapEntry(cfg, "network_config"); nc != nil {
+		mapDelete(cfg, "network_config")
+		n := newMap(nc)
+		for _, kv := range [][2]string{{"enable_intercontainer_traffic_encryption", "enable_inter_container_traffic_encryption"}, {"enable_network_isolation", "enable_network_isolation"},
+			{"vpc_config.security_groups", "security_group_ids"}, {"vpc_config.subnets", "subnets"}} {
+			v := nc
+			for _, part := range strings.Split(kv[0], ".") {
+				v = mapGet(v, part)
+			}
+			if v != nil {
+				mapSet(n, v, kv[1], v)
+			}
+		}
+		mapSet(cfg, k, "network", n)
+	}
+	if k, ec := mapEntry(cfg, "experiment_config"); ec != nil {
+		mapDelete(cfg, "experiment_config")
+		mapSet(cfg, k, "experiment", ec)
 	}
 }
 

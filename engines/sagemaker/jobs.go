@@ -17,6 +17,14 @@ type ProcessingIO struct {
 	Name        string `yaml:"name" validate:"required"`
 	Source      string `yaml:"source" validate:"required"`
 	Destination string `yaml:"destination" validate:"required"`
+	// Inputs: how the data is read (defaults S3Prefix, File; SageMaker's
+	// own defaults for the others).
+	DataType         string `yaml:"data_type" validate:"omitempty,oneof=S3Prefix ManifestFile"`
+	InputMode        string `yaml:"input_mode" validate:"omitempty,oneof=File Pipe"`
+	DistributionType string `yaml:"distribution_type" validate:"omitempty,oneof=FullyReplicated ShardedByS3Key"`
+	CompressionType  string `yaml:"compression_type" validate:"omitempty,oneof=None Gzip"`
+	// Outputs: when the data is uploaded (default EndOfJob).
+	UploadMode string `yaml:"upload_mode" validate:"omitempty,oneof=Continuous EndOfJob"`
 }
 
 // ProcessingSpec is CreateProcessingJob.
@@ -33,12 +41,21 @@ type ProcessingSpec struct {
 		Inputs      []*ProcessingIO   `yaml:"inputs" validate:"dive"`
 		Outputs     []*ProcessingIO   `yaml:"outputs" validate:"dive"`
 		Resources   Resources         `yaml:"resources"`
-		MaxRuntime  int               `yaml:"max_runtime" validate:"min=1,max=604800"`
-		Network     *struct {
-			EnableNetworkIsolation bool     `yaml:"enable_network_isolation"`
-			Subnets                []string `yaml:"subnets"`
-			SecurityGroupIDs       []string `yaml:"security_group_ids"`
+		// VolumeKmsKeyID encrypts the instances' storage; OutputKmsKeyID
+		// the outputs.
+		VolumeKmsKeyID string `yaml:"volume_kms_key_id"`
+		OutputKmsKeyID string `yaml:"output_kms_key_id"`
+		MaxRuntime     int    `yaml:"max_runtime" validate:"min=1,max=604800"`
+		Network        *struct {
+			EnableNetworkIsolation                bool     `yaml:"enable_network_isolation"`
+			EnableInterContainerTrafficEncryption bool     `yaml:"enable_inter_container_traffic_encryption"`
+			Subnets                               []string `yaml:"subnets"`
+			SecurityGroupIDs                      []string `yaml:"security_group_ids"`
 		} `yaml:"network"`
+		// Role is the job's execution role ARN; the stack's SageMaker role
+		// by default.
+		Role       string            `yaml:"role"`
+		Experiment *ExperimentConfig `yaml:"experiment"`
 	} `yaml:"config" validate:"required"`
 }
 
@@ -82,6 +99,9 @@ func (Processing) Check(spec any, c *engine.CheckContext) {
 	}
 	path(c, "ext_job_name", runtimeOnly(s.ExtJobName))
 	path(c, "result_path", s.ResultPathValue)
+	if cfg.OutputKmsKeyID != "" && len(cfg.Outputs) == 0 {
+		c.Errorf("config.output_kms_key_id", "encrypts outputs, and the job has none")
+	}
 }
 
 func checkS3(c *engine.CheckContext, at, v string) {
@@ -104,12 +124,22 @@ func (Processing) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	if len(cfg.Arguments) > 0 {
 		app["ContainerArguments"] = cfg.Arguments
 	}
+	cluster := map[string]any{"InstanceCount": cfg.Resources.InstanceCount, "InstanceType": cfg.Resources.InstanceType, "VolumeSizeInGB": cfg.Resources.VolumeSize}
+	if cfg.VolumeKmsKeyID != "" {
+		cluster["VolumeKmsKeyId"] = cfg.VolumeKmsKeyID
+	}
 	params := map[string]any{
-		"AppSpecification": app,
-		"RoleArn":          roleRef,
-		"ProcessingResources": map[string]any{"ClusterConfig": map[string]any{
-			"InstanceCount": cfg.Resources.InstanceCount, "InstanceType": cfg.Resources.InstanceType, "VolumeSizeInGB": cfg.Resources.VolumeSize}},
-		"StoppingCondition": map[string]any{"MaxRuntimeInSeconds": cfg.MaxRuntime},
+		"AppSpecification":    app,
+		"RoleArn":             roleRef,
+		"ProcessingResources": map[string]any{"ClusterConfig": cluster},
+		"StoppingCondition":   map[string]any{"MaxRuntimeInSeconds": cfg.MaxRuntime},
+	}
+	if cfg.Role != "" {
+		params["RoleArn"] = cfg.Role
+		p.Allow([]string{"iam:PassRole"}, cfg.Role)
+	}
+	if cfg.Experiment != nil {
+		params["ExperimentConfig"] = cfg.Experiment.asl()
 	}
 	jobName(params, "ProcessingJobName", s.ExtJobName, p.Item.Name, 63)
 	if len(cfg.Environment) > 0 {
@@ -121,8 +151,14 @@ func (Processing) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	}
 	var inputs []map[string]any
 	for _, in := range cfg.Inputs {
-		s3 := map[string]any{"LocalPath": in.Destination, "S3DataType": "S3Prefix", "S3InputMode": "File"}
+		s3 := map[string]any{"LocalPath": in.Destination, "S3DataType": engine.FirstNonEmpty(in.DataType, "S3Prefix"), "S3InputMode": engine.FirstNonEmpty(in.InputMode, "File")}
 		value(s3, "S3Uri", in.Source)
+		if in.DistributionType != "" {
+			s3["S3DataDistributionType"] = in.DistributionType
+		}
+		if in.CompressionType != "" {
+			s3["S3CompressionType"] = in.CompressionType
+		}
 		inputs = append(inputs, map[string]any{"InputName": in.Name, "S3Input": s3})
 	}
 	if inputs != nil {
@@ -130,15 +166,22 @@ func (Processing) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	}
 	var outputs []map[string]any
 	for _, out := range cfg.Outputs {
-		s3 := map[string]any{"LocalPath": out.Source, "S3UploadMode": "EndOfJob"}
+		s3 := map[string]any{"LocalPath": out.Source, "S3UploadMode": engine.FirstNonEmpty(out.UploadMode, "EndOfJob")}
 		value(s3, "S3Uri", out.Destination)
 		outputs = append(outputs, map[string]any{"OutputName": out.Name, "S3Output": s3})
 	}
 	if outputs != nil {
-		params["ProcessingOutputConfig"] = map[string]any{"Outputs": outputs}
+		oc := map[string]any{"Outputs": outputs}
+		if cfg.OutputKmsKeyID != "" {
+			oc["KmsKeyId"] = cfg.OutputKmsKeyID
+		}
+		params["ProcessingOutputConfig"] = oc
 	}
 	if n := cfg.Network; n != nil {
 		nc := map[string]any{"EnableNetworkIsolation": n.EnableNetworkIsolation}
+		if n.EnableInterContainerTrafficEncryption {
+			nc["EnableInterContainerTrafficEncryption"] = true
+		}
 		if len(n.Subnets) > 0 {
 			nc["VpcConfig"] = map[string]any{"Subnets": n.Subnets, "SecurityGroupIds": n.SecurityGroupIDs}
 		}
@@ -149,7 +192,9 @@ func (Processing) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	p.Allow([]string{"sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob", "sagemaker:StopProcessingJob", "sagemaker:AddTags"},
 		engine.ARN("sagemaker", "processing-job/*"))
 	syncRule(p, "StepFunctionsGetEventsForSageMakerProcessingJobsRule")
-	passRole(p)
+	if cfg.Role == "" {
+		passRole(p)
+	}
 	return asl.Single(p.StateName(), st), nil
 }
 
@@ -160,13 +205,19 @@ type Transform struct{}
 type TransformSpec struct {
 	engine.Job `yaml:",inline"`
 	Config     struct {
+		// ModelNamePath and TransformJobNamePath are $. paths or literals.
 		ModelNamePath        string `yaml:"model_name_path" validate:"required"`
 		TransformJobNamePath string `yaml:"transform_job_name_path"`
+		BatchStrategy        string `yaml:"batch_strategy" validate:"omitempty,oneof=MultiRecord SingleRecord"`
+		MaxConcurrent        int    `yaml:"max_concurrent_transforms" validate:"min=0"`
 		TransformInput       struct {
-			ContentType  string `yaml:"content_type"`
-			SplitType    string `yaml:"split_type" validate:"omitempty,oneof=None Line RecordIO TFRecord"`
-			S3DataSource struct {
+			ContentType     string `yaml:"content_type"`
+			SplitType       string `yaml:"split_type" validate:"omitempty,oneof=None Line RecordIO TFRecord"`
+			CompressionType string `yaml:"compression_type" validate:"omitempty,oneof=None Gzip"`
+			S3DataSource    struct {
+				// S3URIFromPath is a $. path or an s3:// URI.
 				S3URIFromPath string `yaml:"s3_uri_from_path" validate:"required"`
+				S3DataType    string `yaml:"s3_data_type" validate:"oneof=S3Prefix ManifestFile AugmentedManifestFile"`
 			} `yaml:"s3_data_source" validate:"required"`
 		} `yaml:"transform_input" validate:"required"`
 		// DataProcessing filters are SageMaker's own JSONPaths, applied
@@ -177,9 +228,11 @@ type TransformSpec struct {
 			OutputFilter string `yaml:"output_filter"`
 		} `yaml:"data_processing"`
 		TransformOutput struct {
+			// S3OutputPathFromPath is a $. path or an s3:// URI.
 			S3OutputPathFromPath string `yaml:"s3_output_path_from_path" validate:"required"`
 			Accept               string `yaml:"accept"`
 			AssembleWith         string `yaml:"assemble_with" validate:"omitempty,oneof=None Line"`
+			KmsKeyID             string `yaml:"kms_key_id"`
 		} `yaml:"transform_output" validate:"required"`
 		TransformResources Resources `yaml:"transform_resources"`
 	} `yaml:"config" validate:"required"`
@@ -194,6 +247,7 @@ func (Transform) Describe() string {
 func (Transform) NewSpec() any {
 	s := &TransformSpec{}
 	s.Config.TransformResources = Resources{InstanceCount: 1, VolumeSize: 1}
+	s.Config.TransformInput.S3DataSource.S3DataType = "S3Prefix"
 	return s
 }
 
@@ -220,7 +274,7 @@ func (Transform) Check(spec any, c *engine.CheckContext) {
 func (Transform) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	s := spec.(*TransformSpec)
 	cfg := &s.Config
-	src := map[string]any{"S3DataType": "S3Prefix"}
+	src := map[string]any{"S3DataType": cfg.TransformInput.S3DataSource.S3DataType}
 	value(src, "S3Uri", cfg.TransformInput.S3DataSource.S3URIFromPath)
 	input := map[string]any{"DataSource": map[string]any{"S3DataSource": src}}
 	if cfg.TransformInput.ContentType != "" {
@@ -228,6 +282,9 @@ func (Transform) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	}
 	if cfg.TransformInput.SplitType != "" {
 		input["SplitType"] = cfg.TransformInput.SplitType
+	}
+	if cfg.TransformInput.CompressionType != "" {
+		input["CompressionType"] = cfg.TransformInput.CompressionType
 	}
 	output := map[string]any{}
 	value(output, "S3OutputPath", cfg.TransformOutput.S3OutputPathFromPath)
@@ -237,6 +294,9 @@ func (Transform) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	if cfg.TransformOutput.AssembleWith != "" {
 		output["AssembleWith"] = cfg.TransformOutput.AssembleWith
 	}
+	if cfg.TransformOutput.KmsKeyID != "" {
+		output["KmsKeyId"] = cfg.TransformOutput.KmsKeyID
+	}
 	params := map[string]any{
 		"TransformInput":     input,
 		"TransformOutput":    output,
@@ -244,6 +304,12 @@ func (Transform) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	}
 	value(params, "ModelName", cfg.ModelNamePath)
 	jobName(params, "TransformJobName", cfg.TransformJobNamePath, p.Item.Name, 63)
+	if cfg.BatchStrategy != "" {
+		params["BatchStrategy"] = cfg.BatchStrategy
+	}
+	if cfg.MaxConcurrent > 0 {
+		params["MaxConcurrentTransforms"] = cfg.MaxConcurrent
+	}
 	if dp := cfg.DataProcessing; dp != nil {
 		m := map[string]any{}
 		for k, v := range map[string]string{"InputFilter": dp.InputFilter, "JoinSource": dp.JoinSource, "OutputFilter": dp.OutputFilter} {
