@@ -55,7 +55,7 @@ type Stack struct {
 	ids     map[string]string
 	// owners maps the path (under the stack) of each construct an item
 	// made directly in the stack or in its nested stack to
-	// the config item whose build made it.
+	// the config item whose build made it; nil unless cdk-nag checks the stack.
 	owners  map[string]*config.Item
 	ctxVals map[string]*string
 	envRole awsiam.IRole

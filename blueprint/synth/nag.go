@@ -148,8 +148,13 @@ func (f Finding) Diagnostic() diag.Diagnostic {
 }
 
 // own runs build for it, recording it as the owner of the constructs
-// build adds to the stack (those of resources it needs are theirs).
+// build adds to the stack (those of resources it needs are theirs). Only
+// a checked synth needs owners: the walk costs jsii round trips per item,
+// with lists that grow with the stack.
 func (s *Stack) own(it *config.Item, build func() error) error {
+	if s.owners == nil {
+		return build()
+	}
 	scopes := []constructs.Construct{s.Stack}
 	if s.scope != nil {
 		scopes = append(scopes, s.scope)

@@ -223,9 +223,9 @@ func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix 
 		Stack: awscdk.NewStack(scope, jsii.String(cs.Name), props), Config: cs, Index: p.Index,
 		Bundling: !opts.SkipBundling, Progress: opts.progress,
 		refs: map[string]*string{}, lazy: map[string]func() *string{}, objects: map[string]any{}, ids: map[string]string{}, ctxVals: map[string]*string{},
-		owners: map[string]*config.Item{},
 	}
 	if opts.nag != nil {
+		st.owners = map[string]*config.Item{}
 		opts.nag.suppress(st)
 	}
 	st.Publish(engine.Region, awscdk.Aws_REGION())
