@@ -191,6 +191,10 @@ func assemble(opts Options, out string, post func(dir string) error, build func(
 		// Validation is ours, with positions in the config; CDK's would
 		// print a report path inside the temporary assembly dir.
 		BuiltinCloudFormationValidation: jsii.Bool(false),
+		// tree.json is read by no deploy (the CLI deploys from the
+		// manifest and templates); writing it resolved every resource's
+		// properties a second time, a fifth of a large synth.
+		TreeMetadata: jsii.Bool(false),
 	})
 	if err := build(app); err != nil {
 		return err
