@@ -1,6 +1,8 @@
 package synth
 
 import (
+	"crypto/md5"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"sort"
@@ -67,6 +69,12 @@ type Stack struct {
 	afterMachine []func(StateMachine)
 	// scope, when set, is the nested stack the current job builds into.
 	scope constructs.Construct
+	// split is true when the stack has nested stacks.
+	split bool
+	// injectTo is the template file taking the injected resources
+	// (inject.go); "" when the stack takes none.
+	injectTo string
+	injected []injected
 }
 
 // StateMachine is the part of the CDK state machine triggers need.
@@ -230,4 +238,39 @@ func (s *Stack) OnMachine(fn func(StateMachine)) {
 		return
 	}
 	s.afterMachine = append(s.afterMachine, fn)
+}
+
+// LogicalID is the logical ID CDK gives the construct at path, the ids
+// from its stack down ("FunctionX", "ServiceRole", "Resource"), as CDK's
+// makeUniqueId writes it: the ids (a component its predecessor ends with
+// and "Resource" dropped) and a hash of the path; a lone id bare.
+func LogicalID(path ...string) string {
+	var comps []string
+	for _, c := range path {
+		if c != "Default" {
+			comps = append(comps, c)
+		}
+	}
+	if len(comps) == 1 {
+		if id := idUnsafe.ReplaceAllString(comps[0], ""); len(id) <= 255 {
+			return id
+		}
+	}
+	sum := md5.Sum([]byte(strings.Join(comps, "/")))
+	var human strings.Builder
+	prev := ""
+	for i, c := range comps {
+		if i > 0 && strings.HasSuffix(prev, c) {
+			continue
+		}
+		prev = c
+		if c != "Resource" {
+			human.WriteString(idUnsafe.ReplaceAllString(c, ""))
+		}
+	}
+	h := human.String()
+	if len(h) > 240 {
+		h = h[:240]
+	}
+	return h + strings.ToUpper(hex.EncodeToString(sum[:])[:8])
 }

@@ -46,7 +46,8 @@ type Options struct {
 	// the assembly written.
 	Progress plan.Progress
 
-	nag *nagRun
+	nag    *nagRun
+	inject *injection
 }
 
 func (o Options) progress(phase string, took time.Duration, detail string) {
@@ -67,7 +68,8 @@ const DefaultSSMPrefix = plan.DefaultSSMPrefix
 
 // Synth builds every stack into one CDK app and writes the assembly.
 func Synth(stacks []*plan.Stack, opts Options) error {
-	return write(opts, nil, func(app awscdk.App) error {
+	opts.inject = &injection{}
+	return write(opts, opts.inject.apply, func(app awscdk.App) error {
 		for _, p := range stacks {
 			start := time.Now()
 			if err := buildStack(app, p, opts, p.Config.StageSuffix()); err != nil {
@@ -201,17 +203,14 @@ func assemble(opts Options, out string, post func(dir string) error, build func(
 	}
 	start := time.Now()
 	app.Synth(nil)
-	// out may be the temporary dir that becomes opts.OutDir: name the one the user asked for.
-	opts.progress("write assembly", time.Since(start), opts.OutDir)
-	if err := CheckLimits(out); err != nil {
-		return err
-	}
 	if post != nil {
 		if err := post(out); err != nil {
 			return err
 		}
 	}
-	return nil
+	// out may be the temporary dir that becomes opts.OutDir: name the one the user asked for.
+	opts.progress("write assembly", time.Since(start), opts.OutDir)
+	return CheckLimits(out)
 }
 
 // buildStack builds one config's stack in scope (the app, or a stage of
@@ -227,6 +226,11 @@ func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix 
 		Stack: awscdk.NewStack(scope, jsii.String(cs.Name), props), Config: cs, Index: p.Index,
 		Bundling: !opts.SkipBundling, Progress: opts.progress,
 		refs: map[string]*string{}, lazy: map[string]func() *string{}, objects: map[string]any{}, ids: map[string]string{}, ctxVals: map[string]*string{},
+	}
+	st.split = p.Layout != nil && p.Layout.Nested || p.Machine != nil && len(p.Machine.Parts) > 0
+	if opts.inject != nil && !st.split {
+		st.injectTo = *st.Stack.TemplateFile()
+		opts.inject.stacks = append(opts.inject.stacks, st)
 	}
 	if opts.nag != nil {
 		st.owners = map[string]*config.Item{}

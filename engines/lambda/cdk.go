@@ -28,8 +28,13 @@ func (Function) BuildResource(s *synth.Stack, it *config.Item) error {
 	return err
 }
 
-// BuildStep creates the function a step invokes.
+// BuildStep creates the function a step invokes: written as
+// CloudFormation where the stack takes it and the config uses nothing
+// else (inject.go).
 func (Function) BuildStep(s *synth.Stack, it *config.Item) error {
+	if s.Injecting() && injectable(&it.Spec.(*FunctionSpec).Config) {
+		return injectStep(s, it)
+	}
 	_, err := buildFunction(s, it)
 	return err
 }
@@ -81,14 +86,8 @@ func buildFunction(s *synth.Stack, it *config.Item) (awslambda.Function, error) 
 		Retention:     awslogs.RetentionDays_ONE_MONTH,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
-	env := map[string]*string{}
-	for _, k := range engine.SortedKeys(cfg.Environment) {
-		env[k] = jsii.String(cfg.Environment[k])
-	}
-	desc := engine.FirstNonEmpty(spec.Description, spec.Comment, it.Name+" of pipeline "+s.Config.PipelineName())
-	if len(desc) > 256 {
-		desc = desc[:256]
-	}
+	env := environment(cfg)
+	desc := description(s, it)
 	var fn awslambda.Function
 	if cfg.Image != nil {
 		props := &awslambda.DockerImageFunctionProps{

@@ -1,15 +1,20 @@
 package lambda_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/blueprint-dev/blueprint/blueprint/synth"
+	"github.com/blueprint-dev/blueprint/engines"
 	"github.com/blueprint-dev/blueprint/internal/check"
 	"github.com/blueprint-dev/blueprint/internal/testkit"
 )
@@ -179,4 +184,38 @@ func TestBadLambdaConfigs(t *testing.T) {
 			assert.Equal(t, tt.want, strings.Split(got, "\n")[0], got)
 		})
 	}
+}
+
+// TestInjectedStepFunctionsAreWhatTheL2Writes: a plain synth writes the
+// steps' functions as CloudFormation (inject.go); a checked synth builds
+// them with the L2 Function, for cdk-nag. Both templates hold the same
+// resources, but for the order CDK lists a function's DependsOn in.
+func TestInjectedStepFunctionsAreWhatTheL2Writes(t *testing.T) {
+	stacks := testkit.Plan(t, fixture, testkit.Options{Stage: "dev"})
+	a := testkit.Synth(t, stacks, false)
+	plain := a.Template(t, "lambda-fixture")
+	// The template's own asset is named after the template as written,
+	// or the CLI would take an upload of an older one for it.
+	sum := sha256.Sum256(a.Templates["lambda-fixture"])
+	assets, err := os.ReadFile(filepath.Join(a.Dir, "lambda-fixture.assets.json"))
+	require.NoError(t, err)
+	assert.Contains(t, string(assets), `"objectKey": "`+hex.EncodeToString(sum[:])+`.json"`)
+	out := filepath.Join(t.TempDir(), "cdk.out")
+	_, err = synth.SynthNag(stacks, synth.Options{OutDir: out, SkipBundling: true, Registry: engines.Registry()})
+	require.NoError(t, err)
+	raw, err := os.ReadFile(filepath.Join(out, "lambda-fixture.template.json"))
+	require.NoError(t, err)
+	var checked map[string]any
+	require.NoError(t, json.Unmarshal(raw, &checked))
+	sortDependsOn := func(tmpl map[string]any) map[string]any {
+		for _, r := range tmpl["Resources"].(map[string]any) {
+			if deps, ok := r.(map[string]any)["DependsOn"].([]any); ok {
+				sort.Slice(deps, func(i, j int) bool { return deps[i].(string) < deps[j].(string) })
+			}
+		}
+		return tmpl
+	}
+	// cdk-nag's suppressions are metadata of the checked stack only.
+	assert.Equal(t, sortDependsOn(checked)["Resources"], sortDependsOn(plain)["Resources"])
+	assert.Contains(t, string(raw), "FunctionStaticPayload")
 }
