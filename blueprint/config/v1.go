@@ -94,6 +94,8 @@ func upgradeItem(d *Decoder, it *yaml.Node, step bool) {
 		upgradeLayer(it)
 	case "sagemaker_training", "sagemaker_hpo", "sagemaker_processing", "sagemaker_model", "sagemaker_batch_transform", "sagemaker_endpoint_config", "sagemaker_endpoint":
 		upgradeSageMaker(d, it, typ.Value)
+	case "batch_compute_environment", "batch_job_queue", "batch_job_definition", "batch":
+		upgradeBatch(d, it, typ.Value)
 	}
 }
 

@@ -2,8 +2,8 @@ package batch
 
 import (
 	"fmt"
-	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"path/filepath"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsbatch"
@@ -13,13 +13,22 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/blueprint-dev/blueprint/blueprint/config"
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"github.com/blueprint-dev/blueprint/blueprint/synth"
 )
 
 // BuildResource creates the compute environment, with its security group
 // and instance role when it needs them.
 func (ComputeEnvironment) BuildResource(s *synth.Stack, it *config.Item) error {
-	p := &it.Spec.(*ComputeEnvironmentSpec).Properties
+	ce := buildCE(s, it.Name, &it.Spec.(*ComputeEnvironmentSpec).Properties)
+	s.PublishItem(ComputeEnvironmentType, it, "arn", ce)
+	return nil
+}
+
+// buildCE creates a compute environment named after name (an item: a
+// compute environment, or the job queue of an inline one) and returns its
+// ARN.
+func buildCE(s *synth.Stack, name string, p *CEProperties) *string {
 	var subnets *[]*string
 	if p.SubnetFromCloudformation != "" {
 		subnets = awscdk.Fn_Split(jsii.String(","), awscdk.Fn_ImportValue(jsii.String(p.SubnetFromCloudformation)), nil)
@@ -32,8 +41,8 @@ func (ComputeEnvironment) BuildResource(s *synth.Stack, it *config.Item) error {
 		if p.VpcFromCloudformation != "" {
 			vpc = awscdk.Fn_ImportValue(jsii.String(p.VpcFromCloudformation))
 		}
-		sg := awsec2.NewCfnSecurityGroup(s.Scope(), s.ID("ComputeSecurityGroup", it.Name), &awsec2.CfnSecurityGroupProps{
-			GroupDescription: jsii.String("Batch compute environment " + it.Name + ": outbound only"),
+		sg := awsec2.NewCfnSecurityGroup(s.Scope(), s.ID("ComputeSecurityGroup", name), &awsec2.CfnSecurityGroupProps{
+			GroupDescription: jsii.String("Batch compute environment " + name + ": outbound only"),
 			VpcId:            vpc,
 			SecurityGroupEgress: []any{&awsec2.CfnSecurityGroup_EgressProperty{
 				IpProtocol: jsii.String("-1"), CidrIp: jsii.String("0.0.0.0/0"), Description: jsii.String("jobs reach AWS APIs and registries"),
@@ -47,7 +56,7 @@ func (ComputeEnvironment) BuildResource(s *synth.Stack, it *config.Item) error {
 	}
 	res := &awsbatch.CfnComputeEnvironment_ComputeResourcesProperty{
 		Type:             jsii.String(typ),
-		MaxvCpus:         jsii.Number(float64(p.MaxVCPUs)),
+		MaxvCpus:         jsii.Number(float64(p.maxVCPUs())),
 		Subnets:          subnets,
 		SecurityGroupIds: groups,
 	}
@@ -58,23 +67,56 @@ func (ComputeEnvironment) BuildResource(s *synth.Stack, it *config.Item) error {
 		}
 		res.InstanceTypes = jsii.Strings(types...)
 		res.MinvCpus = jsii.Number(float64(p.MinVCPUs))
-		res.InstanceRole = instanceProfile(s, it.Name)
-		res.AllocationStrategy = jsii.String("BEST_FIT_PROGRESSIVE")
+		if p.DesiredVCPUs != nil {
+			res.DesiredvCpus = jsii.Number(float64(*p.DesiredVCPUs))
+		}
+		switch {
+		case p.InstanceRole != "":
+			res.InstanceRole = jsii.String(p.InstanceRole)
+		case s.Config.Var("batch_instance_role") != "":
+			res.InstanceRole = jsii.String(s.Config.Var("batch_instance_role"))
+		default:
+			res.InstanceRole = instanceProfile(s, name)
+		}
+		strategy := p.AllocationStrategy
+		if strategy == "" {
+			strategy = "BEST_FIT_PROGRESSIVE"
+			if typ == "SPOT" {
+				strategy = "SPOT_CAPACITY_OPTIMIZED"
+			}
+		}
+		res.AllocationStrategy = jsii.String(strategy)
 		if typ == "SPOT" {
-			res.AllocationStrategy = jsii.String("SPOT_CAPACITY_OPTIMIZED")
 			if p.BidPercentage > 0 {
 				res.BidPercentage = jsii.Number(float64(p.BidPercentage))
 			}
+			switch {
+			case p.SpotFleetRole != "":
+				res.SpotIamFleetRole = jsii.String(p.SpotFleetRole)
+			case strategy == "BEST_FIT":
+				// Batch needs a spot fleet role for BEST_FIT.
+				res.SpotIamFleetRole = jsii.String("arn:" + *awscdk.Aws_PARTITION() + ":iam::" + *awscdk.Aws_ACCOUNT_ID() +
+					":role/aws-service-role/spotfleet.amazonaws.com/AWSServiceRoleForEC2SpotFleet")
+			}
+		}
+		if lt := p.LaunchTemplate; lt != nil {
+			spec := &awsbatch.CfnComputeEnvironment_LaunchTemplateSpecificationProperty{LaunchTemplateName: jsii.String(lt.Name)}
+			if lt.Version != "" {
+				spec.Version = jsii.String(lt.Version)
+			}
+			res.LaunchTemplate = spec
+		}
+		if p.PlacementGroup != "" {
+			res.PlacementGroup = jsii.String(p.PlacementGroup)
 		}
 	}
-	ce := awsbatch.NewCfnComputeEnvironment(s.Scope(), s.ID("ComputeEnvironment", it.Name), &awsbatch.CfnComputeEnvironmentProps{
+	ce := awsbatch.NewCfnComputeEnvironment(s.Scope(), s.ID("ComputeEnvironment", name), &awsbatch.CfnComputeEnvironmentProps{
 		Type:             jsii.String("MANAGED"),
 		State:            jsii.String("ENABLED"),
 		ComputeResources: res,
 		// No ServiceRole: Batch uses its service-linked role.
 	})
-	s.PublishItem(ComputeEnvironmentType, it, "arn", ce.Ref())
-	return nil
+	return ce.Ref()
 }
 
 // instanceProfile is the role EC2 instances of a compute environment run as.
@@ -97,8 +139,9 @@ func instanceProfile(s *synth.Stack, name string) *string {
 // BuildResource creates the queue over its compute environments, in order.
 func (JobQueue) BuildResource(s *synth.Stack, it *config.Item) error {
 	spec := it.Spec.(*JobQueueSpec)
-	var order []any
-	for i, name := range spec.Properties.ComputeEnvironment.Refs {
+	ces := &spec.Properties.ComputeEnvironment
+	var arns []*string
+	for _, name := range ces.Refs {
 		if err := s.Need(name); err != nil {
 			return err
 		}
@@ -106,8 +149,21 @@ func (JobQueue) BuildResource(s *synth.Stack, it *config.Item) error {
 		if err != nil {
 			return fmt.Errorf("internal error: %w", err)
 		}
+		arns = append(arns, jsii.String(arn))
+	}
+	for _, arn := range ces.ARNs {
+		arns = append(arns, jsii.String(arn))
+	}
+	for _, param := range ces.ARNParams {
+		arns = append(arns, jsii.String("{{resolve:ssm:"+param+"}}"))
+	}
+	if ces.Properties != nil {
+		arns = append(arns, buildCE(s, it.Name, ces.Properties))
+	}
+	var order []any
+	for i, arn := range arns {
 		order = append(order, &awsbatch.CfnJobQueue_ComputeEnvironmentOrderProperty{
-			ComputeEnvironment: jsii.String(arn), Order: jsii.Number(float64(i + 1)),
+			ComputeEnvironment: arn, Order: jsii.Number(float64(i + 1)),
 		})
 	}
 	q := awsbatch.NewCfnJobQueue(s.Scope(), s.ID("JobQueue", it.Name), &awsbatch.CfnJobQueueProps{
@@ -131,13 +187,40 @@ func (JobDefinition) BuildResource(s *synth.Stack, it *config.Item) error {
 		if file == "" {
 			file = "Dockerfile"
 		}
-		asset := awsecrassets.NewDockerImageAsset(s.Scope(), s.ID("JobImage", it.Name), &awsecrassets.DockerImageAssetProps{
+		props := &awsecrassets.DockerImageAssetProps{
 			Directory: jsii.String(filepath.Join(s.Config.RepoDir, a.Directory)),
 			File:      jsii.String(file),
-		})
+		}
+		if len(a.BuildArgs) > 0 {
+			args := map[string]*string{}
+			for k, v := range a.BuildArgs {
+				args[k] = jsii.String(v)
+			}
+			props.BuildArgs = &args
+		}
+		if a.Target != "" {
+			props.Target = jsii.String(a.Target)
+		}
+		asset := awsecrassets.NewDockerImageAsset(s.Scope(), s.ID("JobImage", it.Name), props)
 		image = asset.ImageUri()
 	}
+	if r := cp.Image.ECRRepository; r != nil {
+		tag := engine.FirstNonEmpty(r.Tag, "latest")
+		if m := ecrARN.FindStringSubmatch(r.ARN); m != nil {
+			suffix := "amazonaws.com"
+			if strings.HasPrefix(m[1], "aws-cn") {
+				suffix = "amazonaws.com.cn"
+			}
+			image = jsii.String(m[3] + ".dkr.ecr." + m[2] + "." + suffix + "/" + m[4] + ":" + tag)
+		} else {
+			// The pipeline's repository: ECR_REPOSITORY is its URI.
+			image = awscdk.Fn_Join(jsii.String(""), &[]*string{s.ContextValue("ecr_repository"), jsii.String(":" + tag)})
+		}
+	}
 	role := s.EnvironmentRole()
+	if spec.Role != "" {
+		role = awsiam.Role_FromRoleArn(s.Scope(), s.ID("JobRole", it.Name), jsii.String(spec.Role), &awsiam.FromRoleArnOptions{Mutable: jsii.Bool(false)})
+	}
 	if role == nil {
 		r := awsiam.NewRole(s.Scope(), s.ID("JobRole", it.Name), &awsiam.RoleProps{
 			AssumedBy: awsiam.NewServicePrincipal(jsii.String("ecs-tasks.amazonaws.com"), nil),
@@ -167,6 +250,17 @@ func (JobDefinition) BuildResource(s *synth.Stack, it *config.Item) error {
 	}
 	if len(cp.Command) > 0 {
 		container.Command = jsii.Strings(cp.Command...)
+	}
+	if cp.GPUCount > 0 {
+		container.ResourceRequirements = append(container.ResourceRequirements.([]any),
+			&awsbatch.CfnJobDefinition_ResourceRequirementProperty{Type: jsii.String("GPU"), Value: jsii.String(fmt.Sprint(cp.GPUCount))})
+	}
+	if lp := cp.LinuxParameters; lp != nil {
+		linux := &awsbatch.CfnJobDefinition_LinuxParametersProperty{InitProcessEnabled: jsii.Bool(lp.InitProcessEnabled)}
+		if lp.SharedMemorySize > 0 {
+			linux.SharedMemorySize = jsii.Number(float64(lp.SharedMemorySize))
+		}
+		container.LinuxParameters = linux
 	}
 	platform := "EC2"
 	if jd.Platform == "FARGATE" {
