@@ -104,3 +104,39 @@ func TestBatchStepSubmitsAndWaits(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"batch:SubmitJob", "batch:DescribeJobs", "batch:TerminateJob", "events:DescribeRule", "events:PutRule", "events:PutTargets"}, actions)
 }
+
+// TestBatchDefaultsFromTheEnvironment: instance_role defaults to
+// BATCH_INSTANCE_ROLE, an ecr_repository without arn is ECR_REPOSITORY's,
+// and assets pass build_args and target to the Docker build.
+func TestBatchDefaultsFromTheEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "customcode", "batch"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "customcode", "batch", "Dockerfile"), []byte("FROM busybox AS run\nARG X\n"), 0o644))
+	cfg := `version: 2
+name: p
+aws_resources:
+  - name: CE
+    type: batch_compute_environment
+    properties: {compute_resource_type: ON_DEMAND, subnet_ids: [subnet-0a1b2c3d], security_group_ids: [sg-0a1b2c3d]}
+  - name: Tagged
+    type: batch_job_definition
+    job_definition: {container_properties: {image: {ecr_repository: {tag: v2}}}}
+  - name: Built
+    type: batch_job_definition
+    job_definition: {container_properties: {image: {assets: {directory: customcode/batch, build_args: {X: "1"}, target: run}}}}
+`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(cfg), 0o644))
+	env := testkit.Env("AWSREGION", "eu-west-1", "AWSACCOUNTID", "111111111111", "BUCKET_NAME", "b",
+		"BATCH_INSTANCE_ROLE", "arn:aws:iam::111111111111:instance-profile/ecsInstanceRole",
+		"ECR_REPOSITORY", "111111111111.dkr.ecr.eu-west-1.amazonaws.com/pipeline")
+	a := testkit.Synth(t, testkit.Plan(t, dir, testkit.Options{Env: env}), false)
+	name := a.StackNames()[0]
+	ce := a.Resources(t, name, "AWS::Batch::ComputeEnvironment")["ComputeEnvironmentCE"]
+	assert.Equal(t, "arn:aws:iam::111111111111:instance-profile/ecsInstanceRole", ce["Properties"].(map[string]any)["ComputeResources"].(map[string]any)["InstanceRole"])
+	defs := a.Resources(t, name, "AWS::Batch::JobDefinition")
+	assert.Equal(t, "111111111111.dkr.ecr.eu-west-1.amazonaws.com/pipeline:v2", defs["JobDefinitionTagged"]["Properties"].(map[string]any)["ContainerProperties"].(map[string]any)["Image"])
+	assets, err := os.ReadFile(filepath.Join(a.Dir, name+".assets.json"))
+	require.NoError(t, err)
+	assert.Contains(t, string(assets), `"dockerBuildArgs": {`)
+	assert.Contains(t, string(assets), `"dockerBuildTarget": "run"`)
+}
