@@ -37,6 +37,7 @@ func TestAllTypesSynthesizes(t *testing.T) {
 		"config.yaml:185:20: warning: groups[0].jobs[0].config.runtime: Lambda no longer creates functions with python3.7; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
 		"config.yaml:211:13: warning: config.retry.retry_attempts: the data.all blueprint did not read config.retry.retry_attempts (it read retry_attempt): the queries are tried 3 times",
 		"config.yaml:222:11: warning: groups[1].jobs[1].config.environment_workgroup: the environment role (ENVROLEARN) is not set, so the team workgroup cannot be read from it; the queries run in \"primary\"",
+		"config.yaml:243:11: warning: config.command: the data.all blueprint did not read config.command (only config.container_overrides.command and command_from_path reached the job, engine/batch/batch_task.py:90-113, 261-263); left out as it did",
 		"config.yaml:370:46: warning: groups[6].jobs[0].choices[0].groups[0].jobs[0].config.instance_type: SageMaker instance types start with ml.; using ml.c5.2xlarge",
 	}, printed)
 	a := testkit.Synth(t, stacks, false)

@@ -27,7 +27,7 @@ func upgradeBatch(d *Decoder, it *yaml.Node, typ string) {
 	switch typ {
 	case "batch_compute_environment":
 		if p := mapGet(it, "properties"); p != nil && p.Kind == yaml.MappingNode {
-			upgradeComputeEnvironment(d, p)
+			upgradeComputeEnvironment(d, p, "properties.")
 		}
 	case "batch_job_queue":
 		upgradeJobQueue(d, it)
@@ -78,13 +78,13 @@ func rename(m *yaml.Node, from, to string) {
 // settings of a compute environment (make_batch_compute_environment,
 // resource_task.py:599-747): the resource's properties, or a job queue's
 // inline compute_environment.
-func upgradeComputeEnvironment(d *Decoder, p *yaml.Node) {
+func upgradeComputeEnvironment(d *Decoder, p *yaml.Node, at string) {
 	rename(p, "subnet_id", "subnet_ids")
 	rename(p, "security_group_id", "security_group_ids")
 	// subnet_id won over subnet_from_cloudformation (:622-643), vpc_id over
 	// vpc_from_cloudformation (:606-618).
-	v1First(d, p, "", "resource_task.py:622-643", "subnet_ids", "subnet_from_cloudformation")
-	v1First(d, p, "", "resource_task.py:606-618", "vpc_id", "vpc_from_cloudformation")
+	v1First(d, p, at, "resource_task.py:622-643", "subnet_ids", "subnet_from_cloudformation")
+	v1First(d, p, at, "resource_task.py:606-618", "vpc_id", "vpc_from_cloudformation")
 	mapDefault(p, "compute_resource_type", v1BatchResourceType)
 	typ := mapGet(p, "compute_resource_type")
 	mapDefault(p, "max_vcpus", v1BatchMaxVCPUs)
@@ -97,8 +97,8 @@ func upgradeComputeEnvironment(d *Decoder, p *yaml.Node) {
 	if typ.Value == "SPOT" {
 		mapDefault(p, "bid_percentage", v1BatchBid)
 	} else {
-		v1Unread(d, p, "", "it is read for SPOT only, resource_task.py:691-698", "spot_fleet_role")
-		v1Unread(d, p, "", "it is read for SPOT only, resource_task.py:672-675", "bid_percentage")
+		v1Unread(d, p, at, "it is read for SPOT only, resource_task.py:691-698", "spot_fleet_role")
+		v1Unread(d, p, at, "it is read for SPOT only, resource_task.py:672-675", "bid_percentage")
 	}
 }
 
@@ -136,7 +136,7 @@ func upgradeJobQueue(d *Decoder, it *yaml.Node) {
 		own := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: ce.Line, Column: ce.Column, Content: ce.Content}
 		ce.Content = nil
 		mapSet(ce, own, "properties", own)
-		upgradeComputeEnvironment(d, own)
+		upgradeComputeEnvironment(d, own, at)
 	}
 }
 

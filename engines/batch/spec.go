@@ -396,7 +396,7 @@ func (Step) Type() string       { return StepType }
 func (Step) Kinds() engine.Kind { return engine.Step }
 func (Step) NewSpec() any       { return &StepSpec{} }
 func (Step) Describe() string {
-	return "submits a Batch job to a queue and waits for it (batch:submitJob.sync)"
+	return "submits a Batch job to a queue and waits for it (batch:submitJob.sync); the queue is one of job_queue_ref, job_queue_arn or job_queue_param, the definition one of job_definition_ref, job_definition_arn or job_definition_param"
 }
 
 // Check requires one queue and one definition; those of this config must
