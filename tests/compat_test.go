@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,7 +19,7 @@ import (
 )
 
 // compatEnv is what data.all's CodeBuild set when it synthesized.
-var compatEnv = testkit.Env("AWSREGION", "eu-west-1", "AWSACCOUNTID", "111111111111", "BUCKET_NAME", "pipeline-bucket")
+var compatEnv = testkit.Env("AWSREGION", "eu-west-1", "AWSACCOUNTID", "111111111111", "BUCKET_NAME", "pipeline-bucket", "STAGE", "test")
 
 // compatRepo synthesizes a data.all (version 1) config of
 // testdata/compat, checks the assembly with cfn-lint and asl-validator,
@@ -131,7 +132,25 @@ func TestCompatLambdaKeepsTheOldMeaning(t *testing.T) {
 			}
 		}
 	}
-	assert.Equal(t, []string{`{"source":"test-feed"}`}, inputs)
+	assert.ElementsMatch(t, []string{`{"source":"test-feed"}`, `{"source":"watch"}`}, inputs)
+
+	// A standalone function may have a schedule, a topic, its own role
+	// and a dead-letter queue (resource_task.py:336-365,
+	// lambda_mapper.py:40-43, 91-113); its Python3.8 was lowercased and
+	// replaced by a runtime Lambda still takes.
+	watcher := findFunction(t, fns, "FunctionWatcher")
+	assert.Equal(t, "arn:aws:iam::111111111111:role/watcher-role", watcher["Role"])
+	assert.Contains(t, watcher, "DeadLetterConfig")
+	assert.Equal(t, "python3.12", watcher["Runtime"])
+	assert.Len(t, watcher["Layers"], 1)
+	var subscribed int
+	for _, r := range tmpl["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		if res["Type"] == "AWS::SNS::Subscription" && res["Properties"].(map[string]any)["TopicArn"] == "arn:aws:sns:eu-west-1:111111111111:upstream" {
+			subscribed++
+		}
+	}
+	assert.Equal(t, 1, subscribed)
 
 	// A group of one job is that job's state, no Parallel
 	// (utils/stack_task_util.py:126-127), so it may share the job's name.
@@ -144,6 +163,21 @@ func TestCompatLambdaKeepsTheOldMeaning(t *testing.T) {
 	assert.NotContains(t, step, "ResultSelector")
 	assert.NotEqual(t, "arn:aws:states:::lambda:invoke", step["Resource"])
 	assert.Equal(t, "Parallel", states["Report"]["Type"])
+	// config.timeout is the function's and the task's (lambda_mapper.py:31,56).
+	assert.EqualValues(t, 900, step["TimeoutSeconds"])
+	assert.EqualValues(t, 300, states["Sum"]["TimeoutSeconds"])
+	assert.EqualValues(t, 60, states["Sum"]["HeartbeatSeconds"])
+	// input_path, output_path, payload_response_only false (the whole
+	// response at result_path) and retry_on_service_exceptions false
+	// (lambda_mapper.py:51-65).
+	count := states["Count"]
+	assert.Equal(t, "$.prepared", count["InputPath"])
+	assert.Equal(t, "$.counted", count["OutputPath"])
+	assert.Equal(t, "$.counted", count["ResultPath"])
+	assert.Equal(t, "arn:aws:states:::lambda:invoke", count["Resource"])
+	assert.NotContains(t, count, "ResultSelector")
+	assert.NotContains(t, count, "Retry")
+	assert.Len(t, states["Sum"]["Retry"], 1, "retry_on_service_exceptions defaults to true")
 }
 
 // TestCompatSageMakerKeepsTheOldResultsAndNames checks the old result
@@ -396,4 +430,106 @@ func TestMigrationSynthesizesTheSame(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCompatTriggersKeepTheOldEnvironmentAndOutputs checks what the old
+// tool gave every trigger, on the template.
+func TestCompatTriggersKeepTheOldEnvironmentAndOutputs(t *testing.T) {
+	dir := filepath.Join("testdata", "compat", "triggers")
+	kv := []string{"AWSREGION", "eu-west-1", "AWSACCOUNTID", "111111111111", "BUCKET_NAME", "pipeline-bucket",
+		"PIPELINE_NAME", "dh-compat-triggers", "PIPELINE_URI", "abc123", "SAML_GROUP", "DataScience",
+		"CODEBUILD_RESOLVED_SOURCE_VERSION", "0123abc", "CODEBUILD_BUILD_ID", "build:42"}
+	var environ []string
+	for i := 0; i < len(kv); i += 2 {
+		environ = append(environ, kv[i]+"="+kv[i+1])
+	}
+	stacks := testkit.Plan(t, dir, testkit.Options{Env: testkit.Env(kv...)})
+	require.Len(t, stacks, 1)
+	a := testkit.SynthEnv(t, stacks, false, environ)
+	check.Assembly(t, a.Dir)
+	// The template's stage defaults to "TEST" (task_group_reader.py:66).
+	require.Equal(t, []string{"dh-compat-triggers"}, a.StackNames())
+	tmpl := a.Template(t, "dh-compat-triggers")
+	assert.Contains(t, tmpl["Description"], "triggers of stage TEST")
+
+	// resource_task.py:67-83: the old environment replaces the config's
+	// own PIPELINE_BUCKET; the stage of the stack is lowercase "test"
+	// (utils/stack_util.py:87); CommitID and BuildID are CodeBuild's
+	// (stack_util.py:128-129).
+	fns := functionsByDescription(t, tmpl)
+	env := findFunction(t, fns, "FunctionDailyStart")["Environment"].(map[string]any)["Variables"].(map[string]any)
+	assert.Equal(t, "pipeline-bucket", env["PIPELINE_BUCKET"])
+	assert.Equal(t, "test", env["PIPELINE_STAGE"])
+	assert.Equal(t, "DataScience", env["SAML_GROUP"])
+	assert.Equal(t, "0123abc", env["CommitID"])
+	assert.Equal(t, "build:42", env["BuildID"])
+	assert.Contains(t, env, "PIPELINE_STATE_MACHINE_ARN")
+
+	// stack_util.py:187-211: each trigger's name and ARN, and the list,
+	// exported under PIPELINE_URI; the names keep letters, digits, - and :.
+	outputs := tmpl["Outputs"].(map[string]any)
+	name := outputs["TriggerFunctionNamedailystart1"].(map[string]any)
+	assert.Equal(t, "Trigger function name of abc123/dh-compat-triggers", name["Description"])
+	assert.Regexp(t, `^abc123-TriggerFunctionName-dailystart-1-[0-9a-f]{8}$`, name["Export"].(map[string]any)["Name"])
+	assert.Contains(t, name["Value"].(map[string]any)["Ref"], "FunctionDailyStart")
+	arn := outputs["TriggerFunctionArnonupload"].(map[string]any)
+	assert.Regexp(t, `^abc123-TriggerFunctionArn-onupload-[0-9a-f]{8}$`, arn["Export"].(map[string]any)["Name"])
+	assert.Equal(t, "Arn", arn["Value"].(map[string]any)["Fn::GetAtt"].([]any)[1])
+	names := outputs["TriggerFunctionNames"].(map[string]any)
+	assert.Equal(t, "dailystart-1:onupload", names["Value"])
+	assert.Regexp(t, `^abc123-TriggerFunctionNames-[0-9a-f]{8}$`, names["Export"].(map[string]any)["Name"])
+
+	// The singular config.scheduler is one rule (resource_task.py:354-356).
+	var rules int
+	for _, r := range tmpl["Resources"].(map[string]any) {
+		if r.(map[string]any)["Type"] == "AWS::Events::Rule" {
+			rules++
+		}
+	}
+	assert.Equal(t, 1, rules)
+}
+
+// TestCompatTopLevelOdds: the template context of a version 1 config is
+// the old tool's (utils/task_group_reader.py:62-91).
+func TestCompatTopLevelOdds(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(`name: odds
+description: "{{ stage }}/{{ pipeline_name }}/{{ saml_group }}/{{ stages }}"
+aws_resources:
+  - name: topic
+    type: sns_topic
+`), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "variables.yaml"), []byte("stages: every one\n"), 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "configs"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "configs", "extra.yaml"), []byte("name: more things\naws_resources:\n  - {name: other, type: sns_topic}\n"), 0o644))
+	for _, tt := range []struct {
+		name string
+		env  []string
+		want string
+	}{
+		// STAGE unset is "TEST"; pipeline_name is ORIGIN_PIPELINE_NAME only;
+		// saml_group is the lowercase variable when SAML_GROUP is set, and
+		// None, as Jinja renders it, when only SAML_GROUP is.
+		{"nothing set", nil, "TEST//"},
+		{"SAML_GROUP alone", []string{"SAML_GROUP", "G"}, "TEST//None"},
+		{"every variable", []string{"STAGE", "prod", "PIPELINE_NAME", "p", "ORIGIN_PIPELINE_NAME", "origin", "SAML_GROUP", "G", "saml_group", "g"}, "prod/origin/g"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			stacks, diags := testkit.TryPlan(dir, testkit.Options{Env: testkit.Env(tt.env...)})
+			require.False(t, diags.HasErrors(), "%v", diags)
+			require.Len(t, stacks, 2)
+			// variables.yaml's stages is an ordinary variable.
+			assert.Equal(t, tt.want+"/every one", stacks[0].Config.Pipeline.Description)
+			var warned bool
+			for _, d := range diags {
+				warned = warned || d.File == "configs/extra.yaml" && d.Line == 1 && strings.Contains(d.Message, "never deployed configs/")
+			}
+			assert.True(t, warned, "the configs/ stack is announced: %v", diags)
+		})
+	}
+	stacks, _ := testkit.TryPlan(dir, testkit.Options{Env: testkit.Env("PIPELINE_NAME", "dh-p", "ORIGIN_PIPELINE_NAME", "dh-o")})
+	require.Len(t, stacks, 2)
+	// AWS names use the pipeline name of the environment (stack_util.py:76-81).
+	assert.Equal(t, "dh-o", stacks[0].Config.Name)
+	assert.Equal(t, "dh-o-extra", stacks[1].Config.Name)
 }

@@ -47,10 +47,22 @@ type Stack struct {
 	RepoDir  string
 	// Main is true for config.yaml.
 	Main bool
+	// nameStage and namePipeline, when set, are what the stack's AWS names
+	// use instead of the template's stage and pipeline_name: a version 1
+	// config's template and names read different variables.
+	nameStage, namePipeline string
+	// v1Vals are the values the version 1 translation wrote (v1Values).
+	v1Vals map[string]any
 }
 
-// Stage returns the stage the stack was rendered for.
-func (s *Stack) Stage() string { return s.str("stage") }
+// Stage returns the stage the stack was rendered for: the stage of its
+// AWS names.
+func (s *Stack) Stage() string {
+	if s.nameStage != "" {
+		return s.nameStage
+	}
+	return s.str("stage")
+}
 
 // StageSuffix is what the deployed names of a version 2 stack add to its
 // name (stack, state machine, its log group): "-<stage>", so the stages of
@@ -63,8 +75,15 @@ func (s *Stack) StageSuffix() string {
 	return "-" + SafeName(s.Stage())
 }
 
-// PipelineName returns the pipeline name of the template context.
-func (s *Stack) PipelineName() string { return s.str("pipeline_name") }
+// PipelineName returns the pipeline name of the stack's AWS names: the
+// template context's pipeline_name, or for a version 1 config
+// PIPELINE_NAME or its name (utils/stack_util.py:79-81).
+func (s *Stack) PipelineName() string {
+	if s.namePipeline != "" {
+		return s.namePipeline
+	}
+	return s.str("pipeline_name")
+}
 
 // Var returns a context value as a string, "" when absent.
 func (s *Stack) Var(key string) string { return s.str(key) }
@@ -126,18 +145,28 @@ func Load(opts LoadOptions) ([]*Stack, diag.List) {
 		return nil, diags
 	}
 	mainName := literalName(mainSrc)
-	ctx, cd := render.BuildContext(render.ContextOptions{
-		LookupEnv: opts.LookupEnv, RepoDir: opts.RepoDir, Stage: opts.Stage, Vars: opts.Vars, PipelineName: mainName,
-	})
-	diags.Add(cd...)
-	if cd.HasErrors() {
-		return nil, diags
-	}
-	if strings.Contains(mainName, "{{") || mainName == "" {
-		// A templated name is rendered alone so pipeline_name can default to it.
-		if res, rd := render.Render(MainFile, []byte(mainName), ctx, opts.RepoDir, opts.LookupEnv); !rd.HasErrors() {
-			ctx["pipeline_name"] = strings.TrimSpace(string(res.Text))
+	// Each format has its own context, built when a file needs it.
+	contexts := map[int]render.Context{}
+	context := func(version int) (render.Context, bool) {
+		if ctx, ok := contexts[version]; ok {
+			return ctx, ctx != nil
 		}
+		ctx, cd := render.BuildContext(render.ContextOptions{
+			LookupEnv: opts.LookupEnv, RepoDir: opts.RepoDir, Stage: opts.Stage, Vars: opts.Vars, PipelineName: mainName, V1: version == V1,
+		})
+		diags.Add(cd...)
+		if cd.HasErrors() {
+			contexts[version] = nil
+			return nil, false
+		}
+		if version != V1 && (strings.Contains(mainName, "{{") || mainName == "") {
+			// A templated name is rendered alone so pipeline_name can default to it.
+			if res, rd := render.Render(MainFile, []byte(mainName), ctx, opts.RepoDir, opts.LookupEnv); !rd.HasErrors() {
+				ctx["pipeline_name"] = strings.TrimSpace(string(res.Text))
+			}
+		}
+		contexts[version] = ctx
+		return ctx, true
 	}
 
 	var stacks []*Stack
@@ -149,6 +178,13 @@ func Load(opts LoadOptions) ([]*Stack, diag.List) {
 				diags.Add(diag.Diagnostic{File: f, Message: "cannot read: " + cleanFSError(err)})
 				continue
 			}
+		}
+		ctx, ok := context(sniffVersion(src))
+		if !ok {
+			if f == MainFile {
+				return nil, diags
+			}
+			continue
 		}
 		st, sd := loadOne(f, src, ctx, opts)
 		diags.Add(sd...)
@@ -197,15 +233,20 @@ func loadOne(file string, src []byte, ctx render.Context, opts LoadOptions) (*St
 		d.Diags.Add(diag.Diagnostic{File: file, Line: 1, Message: "the config is empty", Hint: "a config needs at least a name"})
 		return nil, append(diags, d.Diags...)
 	}
+	var vals map[string]any
 	if v1 {
-		upgradeV1(d, root, ctx)
+		vals = v1Values(opts)
+		upgradeV1(d, root, vals)
 	}
 	p := &Pipeline{}
 	d.Decode(root, p, "")
 	d.Check(p, "")
 	versionNote(d, root, p)
-	st := &Stack{Source: source, Decoder: d, Pipeline: p, Context: ctx, RepoDir: opts.RepoDir, Main: file == MainFile}
+	st := &Stack{Source: source, Decoder: d, Pipeline: p, Context: ctx, RepoDir: opts.RepoDir, Main: file == MainFile, v1Vals: vals}
 	st.Name = StackName(st.PipelineName(), file)
+	if v1 {
+		v1Names(st, opts)
+	}
 	return st, diags
 }
 

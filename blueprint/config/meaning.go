@@ -18,7 +18,7 @@ func (s *Stack) Translated() (any, error) {
 		return nil, nil
 	}
 	if s.Pipeline != nil && s.Pipeline.Version.Number() == V1 {
-		upgradeV1(NewDecoder(s.Source), root, s.Context)
+		upgradeV1(NewDecoder(s.Source), root, s.v1Vals)
 	}
 	mapDelete(root, "version")
 	var v any

@@ -20,7 +20,8 @@ func Migrate(path string, src []byte) ([]byte, diag.List) {
 		return src, nil
 	}
 	return migrateFile(path, src, true, func(d *Decoder, root *yaml.Node) {
-		upgradeV1(d, root, map[string]any{"pipeline_bucket": "{{ pipeline_bucket }}", "stage": "{{ stage }}"})
+		upgradeV1(d, root, map[string]any{"pipeline_bucket": "{{ pipeline_bucket }}", "stage": "{{ stage }}",
+			"saml_group": "{{ saml_group|default:\"\" }}", "pipeline_uri": "{{ pipeline_uri|default:\"None\" }}"})
 	})
 }
 

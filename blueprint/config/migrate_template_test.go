@@ -103,7 +103,7 @@ func loadedTree(t *testing.T, src, stage string) any {
 	require.NoError(t, yaml.Unmarshal(stacks[0].Source.Rendered, &doc))
 	root := resolve(&doc)
 	if sniffVersion([]byte(src)) == V1 {
-		upgradeV1(NewDecoder(stacks[0].Source), root, stacks[0].Context)
+		upgradeV1(NewDecoder(stacks[0].Source), root, stacks[0].v1Vals)
 	}
 	mapDelete(root, "version")
 	var v any
@@ -117,8 +117,8 @@ func TestMigrateListsTheTemplateItCannotCarry(t *testing.T) {
 			"config.yaml:2:1: cannot migrate: a template statement with YAML after it on its line (put the statement on a line of its own, or migrate this file by hand)"},
 		{"an unclosed expression", "name: p\ncomment: \"{{ owner\"\n", `config.yaml:2:11: cannot migrate: "{{" is not closed`},
 		{"a key the rewrite would move out of its branch",
-			"name: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: lambda_function\n        config:\n          entry: e\n          {% if stage == 'prod' %}\n          result_path: $.x\n          {% endif %}\n",
-			"config.yaml:9:11: cannot migrate: the rewrite moves or drops the keys around this template statement (migrate this part by hand, or move the statements so that they hold whole items)"},
+			"name: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: lambda_function\n        config:\n          entry: e\n          runtime: python3.12\n          {% if stage == 'prod' %}\n          result_path: $.x\n          {% endif %}\n",
+			"config.yaml:10:11: cannot migrate: the rewrite moves or drops the keys around this template statement (migrate this part by hand, or move the statements so that they hold whole items)"},
 		{"an unclosed block after a key", "name: p\ncomment: {% if x %}a\n", "config.yaml:2:10: cannot migrate: {% if %} is not closed"},
 	}
 	for _, tt := range tests {

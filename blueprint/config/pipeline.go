@@ -42,6 +42,16 @@ type Properties struct {
 	// RoleARN is an existing role the state machine runs as, instead of
 	// the environment role (ENVROLEARN) or a role made for it.
 	RoleARN string `yaml:"role_arn" validate:"omitempty,startswith=arn:"`
+	// TriggerOutputs adds the CloudFormation outputs data.all gave its
+	// triggers, with the names and exports data.all users read.
+	TriggerOutputs *TriggerOutputs `yaml:"trigger_outputs"`
+}
+
+// TriggerOutputs are the outputs TriggerFunctionName<name> and
+// TriggerFunctionArn<name> of each trigger and TriggerFunctionNames, all
+// exported as <export_prefix>-<output>-<name>-<8 hex digits>.
+type TriggerOutputs struct {
+	ExportPrefix string `yaml:"export_prefix" validate:"required"`
 }
 
 // DefaultTimeout is the state machine timeout when none is set, in seconds.

@@ -1,10 +1,6 @@
 package config
 
-import (
-	"fmt"
-
-	"gopkg.in/yaml.v3"
-)
+import "gopkg.in/yaml.v3"
 
 // upgradeV1 rewrites the tree of a data.all (version 1) config into the
 // version 2 tree that means the same, in place: the old tool's defaults
@@ -42,10 +38,7 @@ func upgradeV1(d *Decoder, root *yaml.Node, ctx map[string]any) {
 	for _, it := range seqItems(mapGet(root, "aws_resources")) {
 		upgradeItem(d, it, false)
 	}
-	for _, it := range seqItems(mapGet(root, "triggers")) {
-		upgradeItem(d, it, false)
-		upgradeTrigger(it, ctx)
-	}
+	upgradeTriggers(d, root, props, ctx)
 	upgradeGroups(d, mapGet(root, "groups"))
 	if c := mapGet(root, "catch"); c != nil && c.Kind == yaml.MappingNode {
 		upgradeGroups(d, mapGet(c, "groups"))
@@ -91,41 +84,11 @@ func upgradeItem(d *Decoder, it *yaml.Node, step bool) {
 	case "athena_query":
 		upgradeAthena(d, it)
 	case "lambda_layer":
-		upgradeLayer(it)
+		upgradeLayer(d, it)
 	case "sagemaker_training", "sagemaker_hpo", "sagemaker_processing", "sagemaker_model", "sagemaker_batch_transform", "sagemaker_endpoint_config", "sagemaker_endpoint":
 		upgradeSageMaker(d, it, typ.Value)
 	case "batch_compute_environment", "batch_job_queue", "batch_job_definition", "batch":
 		upgradeBatch(d, it, typ.Value)
-	}
-}
-
-// upgradeTrigger gives a trigger the environment the old tool gave every
-// trigger (engine/resource_task.py:67-83): the state machine's ARN as
-// PIPELINE_STATE_MACHINE_ARN, and the pipeline's bucket, stage and group.
-func upgradeTrigger(it *yaml.Node, ctx map[string]any) {
-	cfg := mapGet(it, "config")
-	if cfg == nil || cfg.Kind != yaml.MappingNode {
-		return
-	}
-	if mapGet(cfg, "state_machine_arn_variables") == nil {
-		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: cfg.Line, Column: cfg.Column,
-			Content: []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: "PIPELINE_STATE_MACHINE_ARN", Line: cfg.Line, Column: cfg.Column}}}
-		mapSet(cfg, cfg, "state_machine_arn_variables", seq)
-	}
-	env := mapGet(cfg, "environment")
-	if env == nil {
-		env = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: cfg.Line, Column: cfg.Column}
-		mapSet(cfg, cfg, "environment", env)
-	}
-	if env.Kind != yaml.MappingNode {
-		return
-	}
-	for _, kv := range [][2]string{{"PIPELINE_BUCKET", "pipeline_bucket"}, {"PIPELINE_STAGE", "stage"}, {"SAML_GROUP", "saml_group"}} {
-		v, ok := ctx[kv[1]]
-		if !ok || v == nil || mapGet(env, kv[0]) != nil {
-			continue
-		}
-		mapSet(env, env, kv[0], &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: fmt.Sprint(v), Line: env.Line, Column: env.Column})
 	}
 }
 

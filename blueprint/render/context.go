@@ -34,6 +34,52 @@ type ContextOptions struct {
 	Vars map[string]string
 	// PipelineName is the config's own name, the default pipeline_name.
 	PipelineName string
+	// V1 builds the context of a data.all (version 1) config, as
+	// utils/task_group_reader.py:62-91 did: see v1EnvKeys; stage defaults
+	// to "TEST", nothing defaults pipeline_name, and the stages key of
+	// variables.yaml is an ordinary variable.
+	V1 bool
+}
+
+// DefaultStageV1 is the template's stage of a version 1 config when STAGE
+// is unset (task_group_reader.py:66). The stage of its AWS names is
+// lowercase "test" (utils/stack_util.py:87).
+const DefaultStageV1 = "TEST"
+
+// v1EnvKeys are the variables task_group_reader.py:64-90 set, each when its
+// environment variable is set, even to "". saml_group is apart: the old
+// code tested SAML_GROUP but read the lowercase saml_group (:73-74).
+var v1EnvKeys = []struct{ key, env string }{
+	{"stage", "STAGE"},
+	{"pipeline_bucket", "BUCKET_NAME"},
+	{"environment_role_arn", "ENVROLEARN"},
+	{"pipeline_name", "ORIGIN_PIPELINE_NAME"},
+	{"aws_account_id", "AWSACCOUNTID"},
+	{"aws_region", "AWSREGION"},
+	{"sns_topic_arn", "SNS_TOPIC_ARN"},
+	{"batch_instance_role", "BATCH_INSTANCE_ROLE"},
+	{"environment_uri", "ENVIRONMENT_URI"},
+	{"pipeline_uri", "PIPELINE_URI"},
+	{"ec2_spot_fleet_role", "EC2_SPOT_FLEET_ROLE"},
+	{"ecr_repository", "ECR_REPOSITORY"},
+}
+
+func v1Context(lookup func(string) (string, bool)) Context {
+	ctx := Context{"stage": DefaultStageV1}
+	for _, k := range v1EnvKeys {
+		if v, ok := lookup(k.env); ok {
+			ctx[k.key] = v
+		}
+	}
+	if _, ok := lookup("SAML_GROUP"); ok {
+		// os.environ.get("saml_group") was None when only SAML_GROUP was
+		// set, and Jinja renders None as "None".
+		ctx["saml_group"] = "None"
+		if v, ok := lookup("saml_group"); ok {
+			ctx["saml_group"] = v
+		}
+	}
+	return ctx
 }
 
 // DefaultStage is the stage when neither STAGE nor --stage says one.
@@ -70,14 +116,18 @@ func BuildContext(opts ContextOptions) (Context, diag.List) {
 		lookup = os.LookupEnv
 	}
 	ctx := Context{"stage": DefaultStage}
-	if opts.PipelineName != "" {
-		ctx["pipeline_name"] = opts.PipelineName
-	}
-	for _, k := range envKeys {
-		for _, e := range k.env {
-			if v, ok := lookup(e); ok && v != "" {
-				ctx[k.key] = v
-				break
+	if opts.V1 {
+		ctx = v1Context(lookup)
+	} else {
+		if opts.PipelineName != "" {
+			ctx["pipeline_name"] = opts.PipelineName
+		}
+		for _, k := range envKeys {
+			for _, e := range k.env {
+				if v, ok := lookup(e); ok && v != "" {
+					ctx[k.key] = v
+					break
+				}
 			}
 		}
 	}
@@ -88,7 +138,7 @@ func BuildContext(opts ContextOptions) (Context, diag.List) {
 	if file == "" {
 		file = "variables.yaml"
 	}
-	vars, diags := readVariables(opts.RepoDir, file, fmt.Sprint(ctx["stage"]))
+	vars, diags := readVariables(opts.RepoDir, file, fmt.Sprint(ctx["stage"]), opts.V1)
 	for k, v := range vars {
 		ctx[k] = v
 	}
@@ -103,7 +153,7 @@ func BuildContext(opts ContextOptions) (Context, diag.List) {
 
 // readVariables reads the flat keys of variables.yaml and overlays the
 // section of stage. A file with a stages section only knows those stages.
-func readVariables(repo, file, stage string) (map[string]any, diag.List) {
+func readVariables(repo, file, stage string, v1 bool) (map[string]any, diag.List) {
 	var diags diag.List
 	raw, err := os.ReadFile(filepath.Join(repo, file))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -154,7 +204,7 @@ func readVariables(repo, file, stage string) (map[string]any, diag.List) {
 			continue
 		}
 		first[k.Value] = k.Line
-		if k.Value == "stages" {
+		if k.Value == "stages" && !v1 {
 			stagesKey, stages = k, v
 			continue
 		}

@@ -172,6 +172,33 @@ func TestBuildContext(t *testing.T) {
 	assert.Equal(t, Context{"stage": "test"}, ctx)
 }
 
+// TestBuildContextOfVersion1 is the context task_group_reader.py:62-91 made.
+func TestBuildContextOfVersion1(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "variables.yaml"), []byte("model_name: iris\nstages:\n  dev: {}\n"), 0o644))
+	ctx, diags := BuildContext(ContextOptions{RepoDir: dir, PipelineName: "my pipeline", V1: true,
+		LookupEnv: env("AWS_DEFAULT_REGION", "us-east-1", "PIPELINE_NAME", "p", "SAML_GROUP", "Team", "ECR_REPOSITORY", "")})
+	require.Empty(t, diags)
+	assert.Equal(t, Context{"stage": "TEST", "saml_group": "None", "ecr_repository": "", "model_name": "iris",
+		"stages": map[string]any{"dev": map[string]any{}}}, ctx)
+
+	ctx, diags = BuildContext(ContextOptions{RepoDir: dir, V1: true, Stage: "qa",
+		LookupEnv: env("STAGE", "prod", "AWSREGION", "eu-west-1", "ORIGIN_PIPELINE_NAME", "o", "SAML_GROUP", "Team", "saml_group", "team")})
+	require.Empty(t, diags, "a stage outside stages: is no error: stages is an ordinary variable")
+	assert.Equal(t, "qa", ctx["stage"])
+	assert.Equal(t, "eu-west-1", ctx["aws_region"])
+	assert.Equal(t, "o", ctx["pipeline_name"])
+	assert.Equal(t, "team", ctx["saml_group"])
+}
+
+// TestS3LsIsRefusedAtItsPlaceInVersion1: the old helper listed S3 while
+// rendering; synth is hermetic, so it is a diagnostic that says why.
+func TestS3LsIsRefusedAtItsPlaceInVersion1(t *testing.T) {
+	_, diags := RenderV1("config.yaml", []byte("a: 1\nparts: {{ s3_ls('bucket', 'raw') }}\n"), Context{}, t.TempDir(), env())
+	require.Len(t, diags, 1)
+	assert.Equal(t, `config.yaml:2:11: template: s3_ls would list S3 at synth time, and synth is hermetic (no network): list the objects in variables.yaml instead`, diags[0].String())
+}
+
 func TestBadVariablesFiles(t *testing.T) {
 	for body, want := range map[string]string{
 		"a: [1\n":               "variables.yaml:1: invalid YAML: did not find expected ',' or ']'",

@@ -46,6 +46,8 @@ type Stack struct {
 	Bundling bool
 	// Progress hears what took time (a bundled asset).
 	Progress func(phase string, took time.Duration, detail string)
+	// Environ is the synth's environment (Options.Environ).
+	Environ []string
 
 	refs    map[string]*string
 	lazy    map[string]func() *string
@@ -201,6 +203,16 @@ func (s *Stack) ContextValue(key string) *string {
 	t := awsssm.StringParameter_ValueForStringParameter(s.Stack, jsii.String(name), nil)
 	s.ctxVals[key] = t
 	return t
+}
+
+// Getenv returns the value of key in the synth's environment, "" when unset.
+func (s *Stack) Getenv(key string) string {
+	for _, kv := range s.Environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
 }
 
 // EnvironmentRole returns the role given by ENVROLEARN, or nil.

@@ -224,7 +224,7 @@ func buildStack(scope constructs.Construct, p *plan.Stack, opts Options, suffix 
 	props.Env = envOf(cs)
 	st := &Stack{
 		Stack: awscdk.NewStack(scope, jsii.String(cs.Name), props), Config: cs, Index: p.Index,
-		Bundling: !opts.SkipBundling, Progress: opts.progress,
+		Bundling: !opts.SkipBundling, Progress: opts.progress, Environ: opts.Environ,
 		refs: map[string]*string{}, lazy: map[string]func() *string{}, objects: map[string]any{}, ids: map[string]string{}, ctxVals: map[string]*string{},
 	}
 	st.split = p.Layout != nil && p.Layout.Nested || p.Machine != nil && len(p.Machine.Parts) > 0

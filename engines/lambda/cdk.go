@@ -1,6 +1,8 @@
 package lambda
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -22,10 +24,14 @@ import (
 	"github.com/blueprint-dev/blueprint/blueprint/synth"
 )
 
-// BuildResource creates a standalone function or a layer.
+// BuildResource creates a standalone function, with its SNS subscription
+// and schedules.
 func (Function) BuildResource(s *synth.Stack, it *config.Item) error {
-	_, err := buildFunction(s, it)
-	return err
+	fn, err := buildFunction(s, it)
+	if err != nil {
+		return err
+	}
+	return subscribe(s, it, fn)
 }
 
 // BuildStep creates the function a step invokes: written as
@@ -57,6 +63,49 @@ func (Function) BuildTrigger(s *synth.Stack, it *config.Item) error {
 		}
 		m.GrantStartExecution(fn)
 	})
+	if spec.Config.CodeBuildEnvironment {
+		for _, kv := range [][2]string{{"CommitID", "CODEBUILD_RESOLVED_SOURCE_VERSION"}, {"BuildID", "CODEBUILD_BUILD_ID"}} {
+			if v := s.Getenv(kv[1]); v != "" {
+				fn.AddEnvironment(jsii.String(kv[0]), jsii.String(v), nil)
+			}
+		}
+	}
+	if o := s.Config.Pipeline.Properties.TriggerOutputs; o != nil {
+		triggerOutputs(s, it, fn, o.ExportPrefix)
+	}
+	return subscribe(s, it, fn)
+}
+
+// triggerOutputs are the outputs data.all gave each trigger and the list
+// of all (utils/stack_util.py:187-211). Its export names ended in 8
+// random hex digits; these are a hash of the stack and the output, so
+// synth stays deterministic and the exports unique.
+func triggerOutputs(s *synth.Stack, it *config.Item, fn awslambda.Function, prefix string) {
+	of := prefix + "/" + s.Config.PipelineName()
+	output := func(id, export, desc string, value *string) {
+		sum := sha256.Sum256([]byte(s.Config.Name + "/" + id))
+		awscdk.NewCfnOutput(s.Stack, jsii.String(id), &awscdk.CfnOutputProps{
+			Value: value, Description: jsii.String(desc),
+			ExportName: jsii.String(export + "-" + hex.EncodeToString(sum[:4])),
+		})
+	}
+	name := TriggerOutputName(it.Name)
+	output("TriggerFunctionName"+name, prefix+"-TriggerFunctionName-"+name, "Trigger function name of "+of, fn.FunctionName())
+	output("TriggerFunctionArn"+name, prefix+"-TriggerFunctionArn-"+name, "Trigger function ARN of "+of, fn.FunctionArn())
+	if s.Get("lambda/trigger_names") != nil {
+		return
+	}
+	s.Set("lambda/trigger_names", true)
+	var names []string
+	for _, t := range s.Config.Pipeline.Triggers {
+		names = append(names, TriggerOutputName(t.Name))
+	}
+	output("TriggerFunctionNames", prefix+"-TriggerFunctionNames", "List of trigger names separated by colon of "+of, jsii.String(strings.Join(names, ":")))
+}
+
+// subscribe starts the function from its SNS topic and schedules.
+func subscribe(s *synth.Stack, it *config.Item, fn awslambda.Function) error {
+	spec := it.Spec.(*FunctionSpec)
 	if spec.Config.SNS != nil {
 		topic := awssns.Topic_FromTopicArn(s.Scope(), s.ID("TriggerTopic", it.Name), jsii.String(spec.Config.SNS.TopicArn))
 		topic.AddSubscription(awssnssubscriptions.NewLambdaSubscription(fn, nil))
@@ -102,8 +151,9 @@ func buildFunction(s *synth.Stack, it *config.Item) (awslambda.Function, error) 
 		if cfg.ReservedConcurrentExecutions != nil {
 			props.ReservedConcurrentExecutions = jsii.Number(float64(*cfg.ReservedConcurrentExecutions))
 		}
-		if r := s.EnvironmentRole(); r != nil {
-			props.Role = r
+		props.Role = functionRole(s, it)
+		if cfg.DeadLetterQueueEnabled {
+			props.DeadLetterQueueEnabled = jsii.Bool(true)
 		}
 		fn = awslambda.NewDockerImageFunction(s.Scope(), s.ID("Function", it.Name), props)
 	} else {
@@ -136,12 +186,13 @@ func buildFunction(s *synth.Stack, it *config.Item) (awslambda.Function, error) 
 		if cfg.ReservedConcurrentExecutions != nil {
 			props.ReservedConcurrentExecutions = jsii.Number(float64(*cfg.ReservedConcurrentExecutions))
 		}
-		if r := s.EnvironmentRole(); r != nil {
-			props.Role = r
+		props.Role = functionRole(s, it)
+		if cfg.DeadLetterQueueEnabled {
+			props.DeadLetterQueueEnabled = jsii.Bool(true)
 		}
 		fn = awslambda.NewFunction(s.Scope(), s.ID("Function", it.Name), props)
 	}
-	if b := cfg.DataBucket; b != "" && s.EnvironmentRole() == nil {
+	if b := cfg.DataBucket; b != "" && cfg.Role == "" && s.EnvironmentRole() == nil {
 		// The environment role is the user's to grant; a role of ours gets
 		// the bucket, as a Batch job definition's does.
 		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -156,6 +207,19 @@ func buildFunction(s *synth.Stack, it *config.Item) (awslambda.Function, error) 
 	s.PublishLazy(engine.Ref{Kind: FunctionType, Name: it.Name, Attr: "name"}, fn.FunctionName)
 	s.Set(FunctionType+"/"+it.Name, fn)
 	return fn, nil
+}
+
+// functionRole is the function's config.role, else the environment
+// role, else nil: CDK then makes the function a role of its own.
+func functionRole(s *synth.Stack, it *config.Item) awsiam.IRole {
+	if arn := it.Spec.(*FunctionSpec).Config.Role; arn != "" {
+		return awsiam.Role_FromRoleArn(s.Scope(), s.ID("FunctionRole", it.Name), jsii.String(arn),
+			&awsiam.FromRoleArnOptions{Mutable: jsii.Bool(false)})
+	}
+	if r := s.EnvironmentRole(); r != nil {
+		return r
+	}
+	return nil
 }
 
 // The helpers below create a CDK value once per stack and reuse it: each

@@ -61,7 +61,29 @@ type FunctionConfig struct {
 	// PayloadResponseOnly invokes the function directly, so a step's
 	// result_path keeps the bare return value instead of {"Payload": …}.
 	PayloadResponseOnly bool `yaml:"payload_response_only"`
-	// SNS and Schedulers are for triggers.
+	// FullResponse keeps the whole invocation response (Payload,
+	// StatusCode, ExecutedVersion, …) at a step's result_path.
+	FullResponse bool `yaml:"full_response"`
+	// TaskTimeout and Heartbeat are the step's TimeoutSeconds and
+	// HeartbeatSeconds; InputPath and OutputPath its InputPath and OutputPath.
+	TaskTimeout int    `yaml:"task_timeout" unit:"seconds" validate:"omitempty,min=1,max=31536000"`
+	Heartbeat   int    `yaml:"heartbeat" unit:"seconds" validate:"omitempty,min=1,max=31536000"`
+	InputPath   string `yaml:"input_path"`
+	OutputPath  string `yaml:"output_path"`
+	// RetryOnServiceExceptions false drops the retry of transient Lambda
+	// service errors a step gets.
+	RetryOnServiceExceptions *bool `yaml:"retry_on_service_exceptions"`
+	// Role is the ARN of an existing role the function runs with, instead
+	// of the environment role or one of its own.
+	Role string `yaml:"role" validate:"omitempty,startswith=arn:"`
+	// DeadLetterQueueEnabled gives the function an SQS dead-letter queue
+	// for failed asynchronous invocations.
+	DeadLetterQueueEnabled bool `yaml:"dead_letter_queue_enabled"`
+	// CodeBuildEnvironment adds CommitID and BuildID to a trigger's
+	// environment: the CodeBuild source version and build id at synth
+	// (CODEBUILD_RESOLVED_SOURCE_VERSION, CODEBUILD_BUILD_ID), each when set.
+	CodeBuildEnvironment bool `yaml:"codebuild_environment"`
+	// SNS and Schedulers start a trigger or a standalone function.
 	SNS        *TriggerSNS         `yaml:"sns"`
 	Schedulers []*config.Scheduler `yaml:"schedulers" validate:"dive"`
 	// StateMachineArnVariables name the environment variables of a trigger
@@ -152,6 +174,12 @@ func checkHandler(c *engine.CheckContext, abs, index, handler string) {
 	}
 }
 
+var notOutputName = regexp.MustCompile(`[^a-zA-Z0-9-:]`)
+
+// TriggerOutputName is a trigger's name in its outputs: what data.all kept
+// of it (utils/stack_util.py:187).
+func TriggerOutputName(name string) string { return notOutputName.ReplaceAllString(name, "") }
+
 // Check checks files, references and what only some kinds accept.
 func (Function) Check(spec any, c *engine.CheckContext) {
 	s := spec.(*FunctionSpec)
@@ -198,12 +226,46 @@ func (Function) Check(spec any, c *engine.CheckContext) {
 			c.Errorf("config.environment."+k, "%s is set by Lambda itself and cannot be overridden", k)
 		}
 	}
-	if c.Kind != engine.Trigger {
+	if c.Kind == engine.Step {
 		if cfg.SNS != nil {
-			c.Errorf("config.sns", "sns subscribes a trigger to a topic; this function is not under triggers")
+			c.Errorf("config.sns", "sns subscribes a trigger or a standalone function to a topic; a step's function runs when the state machine invokes it")
 		}
 		if len(cfg.Schedulers) > 0 {
-			c.Errorf("config.schedulers", "schedulers start a trigger on a schedule; this function is not under triggers (properties.schedulers start the state machine)")
+			c.Errorf("config.schedulers", "schedulers start a trigger or a standalone function on a schedule; a step's function runs when the state machine invokes it (properties.schedulers start the state machine)")
+		}
+	} else {
+		for key, set := range map[string]bool{"task_timeout": cfg.TaskTimeout != 0, "heartbeat": cfg.Heartbeat != 0, "input_path": cfg.InputPath != "",
+			"output_path": cfg.OutputPath != "", "retry_on_service_exceptions": cfg.RetryOnServiceExceptions != nil, "full_response": cfg.FullResponse} {
+			if set {
+				c.Errorf("config."+key, "%s is for steps: it sets the state that invokes the function", key)
+			}
+		}
+	}
+	if c.Kind == engine.Trigger && c.Stack.Pipeline.Properties.TriggerOutputs != nil {
+		name := TriggerOutputName(c.Item.Name)
+		for _, t := range c.Stack.Pipeline.Triggers {
+			if t == c.Item {
+				break
+			}
+			if TriggerOutputName(t.Name) == name {
+				c.Errorf("name", "trigger %q and trigger %q have the same output name %q (properties.trigger_outputs keeps letters, digits, - and : of a name)", t.Name, c.Item.Name, name).Hint = "rename one of them"
+			}
+		}
+	}
+	if c.Kind != engine.Trigger && cfg.CodeBuildEnvironment {
+		c.Errorf("config.codebuild_environment", "codebuild_environment is for triggers")
+	}
+	if cfg.FullResponse && cfg.PayloadResponseOnly {
+		c.Errorf("config.full_response", "full_response keeps the whole invocation response, payload_response_only only the return value: give one of them")
+	}
+	if cfg.Heartbeat != 0 && cfg.TaskTimeout != 0 && cfg.Heartbeat >= cfg.TaskTimeout {
+		c.Errorf("config.heartbeat", "heartbeat (%d s) must be shorter than task_timeout (%d s)", cfg.Heartbeat, cfg.TaskTimeout)
+	}
+	for key, p := range map[string]string{"input_path": cfg.InputPath, "output_path": cfg.OutputPath} {
+		if p != "" {
+			if err := engine.CheckPath(p); err != nil {
+				c.Errorf("config."+key, "%v", err)
+			}
 		}
 	}
 	for i, sc := range cfg.Schedulers {
@@ -275,7 +337,17 @@ func (Function) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		params["Payload.$"] = "$"
 	}
 	st := &asl.State{Type: asl.Task, Resource: "arn:aws:states:::lambda:invoke", Parameters: params,
-		Comment: engine.FirstNonEmpty(s.Description, s.Comment), Retry: []asl.Retrier{invokeRetry()}, ResultPath: asl.Discard()}
+		Comment: engine.FirstNonEmpty(s.Description, s.Comment), ResultPath: asl.Discard(),
+		TimeoutSeconds: s.Config.TaskTimeout, HeartbeatSeconds: s.Config.Heartbeat}
+	if r := s.Config.RetryOnServiceExceptions; r == nil || *r {
+		st.Retry = []asl.Retrier{invokeRetry()}
+	}
+	if s.Config.InputPath != "" {
+		st.InputPath = asl.Path(s.Config.InputPath)
+	}
+	if s.Config.OutputPath != "" {
+		st.OutputPath = asl.Path(s.Config.OutputPath)
+	}
 	if s.Config.PayloadResponseOnly {
 		// The function's own ARN as the resource: the result is the bare
 		// return value, and the payload is the parameters themselves.
@@ -287,7 +359,7 @@ func (Function) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	}
 	if s.ResultPath != "" {
 		st.ResultPath = asl.Path(s.ResultPath)
-		if !s.Config.PayloadResponseOnly {
+		if !s.Config.PayloadResponseOnly && !s.Config.FullResponse {
 			st.ResultSelector = map[string]any{"Payload.$": "$.Payload"}
 		}
 	}
@@ -399,13 +471,18 @@ func (Layer) Check(spec any, c *engine.CheckContext) {
 	}
 }
 
-// Footprint: the function, its log group and, without an environment
-// role, its role and that role's policy.
-func (Function) Footprint(_ any, st *config.Stack) int {
-	if st.Var("environment_role_arn") != "" {
-		return 2
+// Footprint: the function, its log group, its dead-letter queue if any
+// and, without a given or environment role, its role and that role's policy.
+func (Function) Footprint(spec any, st *config.Stack) int {
+	n := 4
+	s, _ := spec.(*FunctionSpec)
+	if st.Var("environment_role_arn") != "" || s != nil && s.Config.Role != "" {
+		n = 2
 	}
-	return 4
+	if s != nil && s.Config.DeadLetterQueueEnabled {
+		n++
+	}
+	return n
 }
 
 // Footprint: the layer version.

@@ -134,8 +134,15 @@ func (a *Assembly) Resources(t testing.TB, stack, typ string) map[string]map[str
 // unless bundle is true (layer builds are slow and tested on their own).
 func Synth(t testing.TB, stacks []*plan.Stack, bundle bool) *Assembly {
 	t.Helper()
+	return SynthEnv(t, stacks, bundle, nil)
+}
+
+// SynthEnv is Synth with environ ("KEY=value" entries) as the synth's
+// environment, which tags and CodeBuild ids are read from.
+func SynthEnv(t testing.TB, stacks []*plan.Stack, bundle bool, environ []string) *Assembly {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "cdk.out")
-	err := synth.Synth(stacks, synth.Options{OutDir: out, SkipBundling: !bundle, Registry: engines.Registry()})
+	err := synth.Synth(stacks, synth.Options{OutDir: out, SkipBundling: !bundle, Registry: engines.Registry(), Environ: environ})
 	require.NoError(t, err)
 	a := &Assembly{Dir: out, Templates: map[string][]byte{}}
 	files, err := filepath.Glob(filepath.Join(out, "*.template.json"))
