@@ -56,7 +56,7 @@ func TestBadInputs(t *testing.T) {
 		{"a tab for indentation", map[string]string{"config.yaml": "version: 2\nname: p\ngroups:\n\t- name: G\n"}, "",
 			"config.yaml:4:1: invalid YAML: a tab in the indentation (indentation: YAML indents with spaces only; replace the tab with spaces)\n1 error, 0 warnings"},
 		{"a value with ': ' unquoted", map[string]string{"config.yaml": "version: 2\nname: p\ncomment: note: this breaks\n"}, "",
-			"config.yaml:3: invalid YAML: mapping values are not allowed in this context (a value containing \": \" must be quoted; in a template, {{ value|yaml }} quotes it)\n1 error, 0 warnings"},
+			"config.yaml:3:14: invalid YAML: mapping values are not allowed in this context (a value containing \": \" must be quoted; in a template, {{ value|yaml }} quotes it)\n1 error, 0 warnings"},
 		{"a template syntax error", map[string]string{"config.yaml": "version: 2\nname: p\n{% if stage == 'dev' %}\ncomment: x\n"}, "",
 			"config.yaml:3:1: template: {% if %} is never closed (add {% endif %})\n1 error, 0 warnings"},
 		{"an undefined variable", map[string]string{"config.yaml": "version: 2\nname: p\ncomment: owned by {{ owner }}\n", "variables.yaml": "owner_name: data\n"}, "",

@@ -344,6 +344,13 @@ func yamlSyntax(src *Source, err error) diag.Diagnostic {
 		return diag.Diagnostic{File: src.Path, Line: p.Line, Col: p.Col, Message: "invalid YAML: " + s.Message, Hint: s.Hint, Source: src.SourceLine(s.Line)}
 	}
 	d := diag.Diagnostic{File: src.Path, Message: "invalid YAML: " + msg}
+	if l, c, ok := yamlslip.Fault(src.Rendered, msg, line); ok {
+		line = l
+		d.Col = c
+		if q := afterQuote(src.Rendered, l, c); q != 0 {
+			d.Hint = fmt.Sprintf("a %c-quoted value ends just before this text; quote the whole value once (%c%c is an empty string)", q, q, q)
+		}
+	}
 	if line > 0 {
 		d.Line = src.Pos(line, 0).Line
 		d.Source = src.SourceLine(line)
@@ -368,4 +375,21 @@ func cleanFSError(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// afterQuote is the quote character right before line:col of text (col in
+// characters), or 0.
+func afterQuote(text []byte, line, col int) rune {
+	lines := strings.Split(string(text), "\n")
+	if line < 1 || line > len(lines) || col < 2 {
+		return 0
+	}
+	r := []rune(lines[line-1])
+	if col-2 >= len(r) {
+		return 0
+	}
+	if q := r[col-2]; q == '\'' || q == '"' {
+		return q
+	}
+	return 0
 }

@@ -63,3 +63,27 @@ func TestIndentationSlipsArePlacedOnTheLineThatSlipped(t *testing.T) {
 		})
 	}
 }
+
+// TestYAMLFaultsAreAtTheirToken: yaml.v3 names the line before the
+// mapping it was reading; the diagnostic names the token it refused.
+// The first case is data.all's trigger_athena example once BUCKET_NAME is
+// set: ”{{pipeline_bucket}}” renders as ”my-bucket”.
+func TestYAMLFaultsAreAtTheirToken(t *testing.T) {
+	tests := []struct{ name, text, want string }{
+		{"text after a quoted scalar", "name: p\ngroups:\n  - name: g\n    jobs:\n      - name: j\n        config:\n          variables:\n            bucket_name: ''my-bucket'' # from the environment\n            model_name: m\n",
+			"config.yaml:8:28: invalid YAML: did not find expected key (a '-quoted value ends just before this text; quote the whole value once ('' is an empty string))"},
+		{"a value with ': ' unquoted", "version: 2\nname: p\ncomment: note: this breaks\n",
+			"config.yaml:3:14: invalid YAML: mapping values are not allowed in this context (a value containing \": \" must be quoted; in a template, {{ value|yaml }} quotes it)"},
+		{"an unclosed flow sequence", "version: 2\nname: p\ncomment: x\ntags: [a, b\nother: 1\n",
+			"config.yaml:4:7: invalid YAML: did not find expected ',' or ']'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var doc yaml.Node
+			err := yaml.Unmarshal([]byte(tt.text), &doc)
+			require.Error(t, err)
+			d := yamlSyntax(NewSource(MainFile, []byte(tt.text), []byte(tt.text), nil), err)
+			assert.Equal(t, tt.want, d.String())
+		})
+	}
+}

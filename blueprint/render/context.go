@@ -174,6 +174,9 @@ func readVariables(repo, file, stage string, v1 bool) (map[string]any, diag.List
 			d.Line, _ = strconv.Atoi(m[1])
 			d.Message = "invalid YAML: " + m[2]
 		}
+		if l, c, ok := yamlslip.Fault(raw, yamlslip.Message(err), d.Line); ok {
+			d.Line, d.Col = l, c
+		}
 		if s, ok := yamlslip.Find(raw); ok {
 			d = diag.Diagnostic{File: file, Line: s.Line, Col: s.Col, Message: "invalid YAML: " + s.Message, Hint: s.Hint}
 		}

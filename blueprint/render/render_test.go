@@ -201,7 +201,7 @@ func TestS3LsIsRefusedAtItsPlaceInVersion1(t *testing.T) {
 
 func TestBadVariablesFiles(t *testing.T) {
 	for body, want := range map[string]string{
-		"a: [1\n":               "variables.yaml:1: invalid YAML: did not find expected ',' or ']'",
+		"a: [1\n":               "variables.yaml:1:4: invalid YAML: did not find expected ',' or ']'",
 		"- a\n":                 "variables.yaml:1:1: must be a mapping of variable names to values",
 		"stages: [dev, prod]\n": "variables.yaml:1:9: stages: must map each stage name to its variables, e.g. stages: {dev: {instance_type: ml.m5.large}}",
 		"stages:\n  dev:\n    size: 1\n     owner: data\n": `variables.yaml:4:6: invalid YAML: "owner" is indented 1 space more than "size" (line 3) (indentation: move it 1 space left, to column 5, with "size")`,
