@@ -38,6 +38,7 @@ func upgradeV1(d *Decoder, root *yaml.Node, ctx map[string]any) {
 	for _, it := range seqItems(mapGet(root, "aws_resources")) {
 		upgradeItem(d, it, false)
 	}
+	upgradeAPIs(d, mapGet(root, "aws_resources"))
 	upgradeTriggers(d, root, props, ctx)
 	upgradeGroups(d, mapGet(root, "groups"))
 	if c := mapGet(root, "catch"); c != nil && c.Kind == yaml.MappingNode {
