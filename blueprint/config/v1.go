@@ -44,6 +44,7 @@ func upgradeV1(d *Decoder, root *yaml.Node, ctx map[string]any) {
 	if c := mapGet(root, "catch"); c != nil && c.Kind == yaml.MappingNode {
 		upgradeGroups(d, mapGet(c, "groups"))
 	}
+	upgradeGlueJobs(d, root, ctx)
 }
 
 func upgradeGroups(d *Decoder, groups *yaml.Node) {

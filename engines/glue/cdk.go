@@ -113,9 +113,20 @@ func (Job) BuildStep(s *synth.Stack, it *config.Item) error {
 			return err
 		}
 	}
-	doc, err := generated(j.path+".json", "job.json", j.doc)
-	if err != nil {
-		return err
+	bucket := s.ContextValue("pipeline_bucket")
+	jf := j.file
+	if jf == nil {
+		jf = &JobFile{} // the job document is read from the bucket at run time
+	}
+	var configPath *string
+	if j.remote != "" {
+		configPath = awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("s3://"), bucket, jsii.String("/" + j.remote)})
+	} else {
+		doc, err := generated(j.path+".json", "job.json", j.doc)
+		if err != nil {
+			return err
+		}
+		configPath = doc.S3ObjectUrl()
 	}
 	// The runner finds each file by the path its YAML gives, whatever the
 	// asset's object key is.
@@ -128,6 +139,7 @@ func (Job) BuildStep(s *synth.Stack, it *config.Item) error {
 		}
 		key, _ := json.Marshal(f.Written)
 		a := asset(f.Path)
+		var err error
 		if f.Rendered != nil {
 			// A template is rendered the same way for every step naming it.
 			if a = rendered[f.Path]; a == nil {
@@ -155,13 +167,12 @@ func (Job) BuildStep(s *synth.Stack, it *config.Item) error {
 		}
 	}
 
-	bucket := s.ContextValue("pipeline_bucket")
 	tempPrefix := "glue-temp/" + name + "/"
-	jf := j.file
+	connection := engine.FirstNonEmpty(spec.Connection, jf.Connection)
 	role := s.EnvironmentRole()
 	if role == nil {
-		r := jobRole(s, it.Name, ordered, bucket, tempPrefix)
-		if c := s.Index.Resources[jf.Connection]; c != nil && jf.Connection != "" {
+		r := jobRole(s, it.Name, ordered, bucket, tempPrefix, j.remote)
+		if c := s.Index.Resources[connection]; c != nil && connection != "" {
 			if secret := c.Spec.(*ConnectionSpec).Config.SecretID; secret != "" {
 				// Glue reads the connection's secret with the job's role.
 				r.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -173,10 +184,10 @@ func (Job) BuildStep(s *synth.Stack, it *config.Item) error {
 		role = r
 	}
 	args := map[string]*string{
-		ArgConfigPath:                        doc.S3ObjectUrl(),
+		ArgConfigPath:                        configPath,
 		"--BUCKET_NAME":                      bucket,
 		ArgFiles:                             jsii.String(files.String()),
-		"--job-bookmark-option":              jsii.String("job-bookmark-" + engine.FirstNonEmpty(jf.JobBookmark, "disable")),
+		"--job-bookmark-option":              jsii.String("job-bookmark-" + engine.FirstNonEmpty(spec.JobBookmark, jf.JobBookmark, "disable")),
 		"--enable-metrics":                   jsii.String("true"),
 		"--enable-continuous-cloudwatch-log": jsii.String("true"),
 		"--enable-glue-datacatalog":          jsii.String("true"),
@@ -197,6 +208,14 @@ func (Job) BuildStep(s *synth.Stack, it *config.Item) error {
 	if timeout == 0 {
 		timeout = config.DefaultTimeout
 	}
+	minutes := (timeout + 59) / 60 // Glue counts minutes
+	if spec.JobTimeout > 0 {
+		minutes = spec.JobTimeout
+	}
+	workers := jf.NumberOfWorkers
+	if spec.NumberOfWorkers > 0 {
+		workers = spec.NumberOfWorkers
+	}
 	props := &awsglue.CfnJobProps{
 		Name:        jsii.String(name),
 		Description: jsii.String(engine.FirstNonEmpty(jf.Description, spec.Description, spec.Comment, "Glue job "+it.Name+" of pipeline "+s.Config.PipelineName())),
@@ -205,13 +224,13 @@ func (Job) BuildStep(s *synth.Stack, it *config.Item) error {
 			Name: jsii.String("glueetl"), PythonVersion: jsii.String("3"), ScriptLocation: script.S3ObjectUrl(),
 		},
 		GlueVersion:      jsii.String(engine.FirstNonEmpty(jf.GlueVersion, "4.0")),
-		WorkerType:       jsii.String(engine.FirstNonEmpty(jf.WorkerType, "G.1X")),
-		NumberOfWorkers:  jsii.Number(float64(max(jf.NumberOfWorkers, 2))),
-		Timeout:          jsii.Number(float64((timeout + 59) / 60)), // Glue counts minutes
+		WorkerType:       jsii.String(engine.FirstNonEmpty(spec.WorkerType, jf.WorkerType, "G.1X")),
+		NumberOfWorkers:  jsii.Number(float64(max(workers, 2))),
+		Timeout:          jsii.Number(float64(minutes)),
 		MaxRetries:       jsii.Number(float64(jf.MaxRetries)),
 		DefaultArguments: args,
 	}
-	if conn := jf.Connection; conn != "" {
+	if conn := connection; conn != "" {
 		ref := jsii.String(conn)
 		if s.Index.Resources[conn] != nil {
 			// The connection's own name token makes CloudFormation create
@@ -235,7 +254,7 @@ func (Job) BuildStep(s *synth.Stack, it *config.Item) error {
 // Glue service policy, read access to exactly the job's assets, and its
 // temporary directory. Access to the data the job reads and writes is the
 // environment role's business (ENVROLEARN).
-func jobRole(s *synth.Stack, job string, assets []awss3assets.Asset, bucket *string, tempPrefix string) awsiam.Role {
+func jobRole(s *synth.Stack, job string, assets []awss3assets.Asset, bucket *string, tempPrefix, remote string) awsiam.Role {
 	r := awsiam.NewRole(s.Scope(), s.ID("GlueJobRole", job), &awsiam.RoleProps{
 		AssumedBy: awsiam.NewServicePrincipal(jsii.String("glue.amazonaws.com"), nil),
 		ManagedPolicies: &[]awsiam.IManagedPolicy{
@@ -246,10 +265,14 @@ func jobRole(s *synth.Stack, job string, assets []awss3assets.Asset, bucket *str
 	for i, a := range assets {
 		objects[i] = a.Bucket().ArnForObjects(a.S3ObjectKey())
 	}
+	bucketARN := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":s3:::"), bucket})
+	if remote != "" {
+		// The job document it reads at run time (properties.glue_jobs_prefix).
+		objects = append(objects, awscdk.Fn_Join(jsii.String(""), &[]*string{bucketARN, jsii.String("/" + remote)}))
+	}
 	r.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Actions: jsii.Strings("s3:GetObject"), Resources: &objects,
 	}))
-	bucketARN := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":s3:::"), bucket})
 	r.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Actions:   jsii.Strings("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
 		Resources: &[]*string{awscdk.Fn_Join(jsii.String(""), &[]*string{bucketARN, jsii.String("/" + tempPrefix + "*")})},

@@ -29,7 +29,12 @@
 // The job is "<pipeline_name>-<job name>-<stage>" (characters outside
 // letters, digits, - and _ become -), a glueetl job with glue_version
 // (4.0), worker_type (G.1X), number_of_workers (2), max_retries (0) and a
-// timeout of properties.timeout (3600 s) rounded up to minutes. The script,
+// timeout of properties.timeout (3600 s) rounded up to minutes. The step's
+// own job_timeout (minutes), job_bookmark, connection, worker_type and
+// number_of_workers win over the YAML's. With properties.glue_jobs_prefix,
+// a step whose config names no file of the repo gets a warning, and its
+// job reads the job document (JSON, or YAML without templates) from
+// <prefix><config> of the pipeline bucket when it runs. The script,
 // the YAML and every file it names are S3 assets. Default arguments:
 // --CONFIGPATH, the S3 URL of the rendered YAML as JSON (which YAML
 // readers read too), with what blueprint found out under __blueprint__;

@@ -92,8 +92,9 @@ func TestBadGlueInputs(t *testing.T) {
 func TestAVersion1JobYAMLRendersUndefinedVariablesEmpty(t *testing.T) {
 	got := testkit.Diagnostics(t, filepath.Join("testdata", "bad", "undefined-variable-v1"), testkit.Options{})
 	assert.Equal(t, "config.yaml:1: warning: read as a data.all blueprint config (version 1), since it has no version: key (blueprint migrate upgrades it to version 2; a config already written for this tool only needs version: 2 on its first line)\n"+
+		"config.yaml:8:9: warning: groups[0].jobs[0].type: the data.all blueprint ran this job's YAML with its own glue_main.py on Glue 2.0 (glue_task.py:52,80); it runs with blueprint's Glue runner on Glue 4.0 (glue_version in the job YAML chooses another)\n"+
 		"customcode/glue/glue_jobs/job.yaml:5:27: warning: undefined variable \"source_bucket\" renders empty, as data.all's Jinja did (a config without version: 2) (set it in variables.yaml or with --var source_bucket=…)\n"+
-		"0 errors, 2 warnings", got)
+		"0 errors, 3 warnings", got)
 }
 
 // summary is the closing line of a run that printed the errors of want.

@@ -80,6 +80,10 @@ type job struct {
 	// handler modules shipped.
 	udfs   string
 	custom []string
+	// remote is the object key of the pipeline bucket holding the job
+	// document, read at run time, when the repo has none
+	// (properties.glue_jobs_prefix).
+	remote string
 }
 
 // namedFile is a file a job YAML names: the key the runner looks it up by
@@ -148,6 +152,7 @@ func loadJob(c *engine.CheckContext, at, ref string, runtime []string) *job {
 		return nil
 	}
 	d := config.NewDecoder(config.NewSource(path, raw, res.Text, res.LineMap))
+	config.UpgradeGlueJob(c.Stack, d, doc.Content[0])
 	jf := &JobFile{}
 	d.Decode(&doc, jf, "")
 	d.Check(jf, "")
@@ -167,7 +172,9 @@ func loadJob(c *engine.CheckContext, at, ref string, runtime []string) *job {
 		}
 	}
 	if jf.Connection != "" {
-		checkConnection(c, d, jf.Connection)
+		checkConnection(c, jf.Connection, func(format string, args ...any) *diag.Diagnostic {
+			return d.Errorf(d.Node("connection"), "connection", format, args...)
+		})
 	}
 	if jf.Script != "" {
 		if j.script = l.near("script", jf.Script); j.script != "" && filepath.Ext(j.script) != ".py" {
@@ -175,7 +182,7 @@ func loadJob(c *engine.CheckContext, at, ref string, runtime []string) *job {
 		}
 	}
 	if !d.Diags.HasErrors() {
-		j.doc = l.document(res.Text, runtime, custom)
+		j.doc = l.document(doc.Content[0], runtime, custom)
 	}
 	l.diags.Add(d.Diags...)
 	if l.diags.HasErrors() {
@@ -368,12 +375,12 @@ func (l *loader) near(p, value string) string {
 // checkConnection accepts a glueconnection resource of this config or the
 // name of an existing connection; a name close to a resource's is taken
 // for a typo.
-func checkConnection(c *engine.CheckContext, d *config.Decoder, name string) {
+func checkConnection(c *engine.CheckContext, name string, errorf func(format string, args ...any) *diag.Diagnostic) {
 	if c.Resource(name, ConnectionType) != nil {
 		return
 	}
 	if other := c.Index.Resources[name]; other != nil {
-		d.Errorf(d.Node("connection"), "connection", "connection %q is a %s resource; expected %q", name, other.Type, ConnectionType)
+		errorf("connection %q is a %s resource; expected %q", name, other.Type, ConnectionType)
 		return
 	}
 	var conns []string
@@ -383,7 +390,7 @@ func checkConnection(c *engine.CheckContext, d *config.Decoder, name string) {
 		}
 	}
 	if s := diag.Suggest(name, conns); s != "" {
-		d.Errorf(d.Node("connection"), "connection", "connection %q is not defined in aws_resources", name).Hint = fmt.Sprintf("did you mean %q?", s)
+		errorf("connection %q is not defined in aws_resources", name).Hint = fmt.Sprintf("did you mean %q?", s)
 	}
 }
 

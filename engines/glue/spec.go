@@ -5,8 +5,11 @@ import (
 	"regexp"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/blueprint-dev/blueprint/blueprint/asl"
 	"github.com/blueprint-dev/blueprint/blueprint/config"
+	"github.com/blueprint-dev/blueprint/blueprint/diag"
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
 )
 
@@ -36,6 +39,14 @@ type JobSpec struct {
 	// Arguments are passed to this run; values may be $. paths.
 	Arguments  map[string]string `yaml:"arguments"`
 	ResultPath string            `yaml:"result_path"`
+	// Job settings of this step's Glue job; each wins over the job YAML's.
+	// JobTimeout is the Glue job's Timeout in minutes (default the
+	// pipeline's properties.timeout, rounded up to minutes).
+	JobTimeout      int    `yaml:"job_timeout" unit:"minutes" validate:"omitempty,min=1,max=10080"`
+	JobBookmark     string `yaml:"job_bookmark" validate:"omitempty,oneof=enable disable pause"`
+	Connection      string `yaml:"connection"`
+	WorkerType      string `yaml:"worker_type" validate:"omitempty,oneof=Standard G.025X G.1X G.2X G.4X G.8X Z.2X"`
+	NumberOfWorkers int    `yaml:"number_of_workers" validate:"omitempty,min=2,max=299"`
 
 	job *job
 }
@@ -59,7 +70,21 @@ func (Job) Check(spec any, c *engine.CheckContext) {
 		for _, k := range engine.SortedKeys(s.Arguments) {
 			runtime = append(runtime, strings.TrimPrefix(k, "--"))
 		}
-		s.job = loadJob(c, "config", s.Config, runtime)
+		prefix := c.Stack.Pipeline.Properties.GlueJobsPrefix
+		if _, err := resolveJobPath(c.Stack.RepoDir, c.Stack.Pipeline.JobDir, s.Config); err != nil && prefix != "" && strings.Contains(err.Error(), "does not exist") {
+			// The job reads it from the bucket when it runs, as data.all's
+			// jobs read every job YAML (properties.glue_jobs_prefix).
+			key := strings.TrimPrefix(prefix+s.Config, "/")
+			c.Warnf("config", "%v; the job reads its job document from s3://<pipeline bucket>/%s when it runs, unchecked (properties.glue_jobs_prefix)", err, key)
+			s.job = &job{remote: key}
+		} else {
+			s.job = loadJob(c, "config", s.Config, runtime)
+		}
+	}
+	if s.Connection != "" {
+		checkConnection(c, s.Connection, func(format string, args ...any) *diag.Diagnostic {
+			return c.Errorf("connection", format, args...)
+		})
 	}
 	for _, k := range engine.SortedKeys(s.Arguments) {
 		v := s.Arguments[k]
@@ -205,3 +230,20 @@ func (Job) Footprint(_ any, st *config.Stack) int {
 	}
 	return 3
 }
+
+// JobFiles is the job YAML a glue_job of a version 1 config reads, for
+// blueprint migrate, which rewrites it with UpgradeJobFile.
+func (Job) JobFiles(st *config.Stack, job *yaml.Node) []string {
+	for i := 0; i+1 < len(job.Content); i += 2 {
+		if job.Content[i].Value == "config" && job.Content[i+1].Kind == yaml.ScalarNode {
+			if p, err := resolveJobPath(st.RepoDir, st.Pipeline.JobDir, job.Content[i+1].Value); err == nil {
+				return []string{p}
+			}
+		}
+	}
+	return nil
+}
+
+// UpgradeJobFile rewrites a data.all job YAML into version 2: the rule
+// loadJob applies for a version 1 config (config.RewriteGlueJobV1).
+func (Job) UpgradeJobFile(d *config.Decoder, root *yaml.Node) { config.RewriteGlueJobV1(d, root) }

@@ -312,13 +312,14 @@ func (l *loader) renderSQL(rel string, base render.Context) ([]byte, []string) {
 	return res.Text, refs
 }
 
-// document is the job document the runner reads: the rendered YAML as
-// JSON (which a script's yaml.safe_load reads too), with __blueprint__:
-// the run arguments its SQL leaves to the runner, each step's refs and
-// files, and the custom handlers.
-func (l *loader) document(rendered []byte, runtime []string, custom map[string]*customHandler) []byte {
+// document is the job document the runner reads: the rendered YAML (its
+// tree as decoded, a version 1 YAML's rewritten) as JSON, which a script's
+// yaml.safe_load reads too, with __blueprint__: the run arguments its SQL
+// leaves to the runner, each step's refs and files, and the custom
+// handlers.
+func (l *loader) document(root *yaml.Node, runtime []string, custom map[string]*customHandler) []byte {
 	var doc map[string]any
-	if err := yaml.Unmarshal(rendered, &doc); err != nil {
+	if err := root.Decode(&doc); err != nil {
 		return nil
 	}
 	jf := l.job.file

@@ -33,12 +33,26 @@ def read_s3(client, url):
     return client("s3").get_object(Bucket=u.netloc, Key=u.path.lstrip("/"))["Body"].read().decode("utf-8")
 
 
+def parse_document(text):
+    """The job document: the JSON blueprint writes, or a YAML job file a
+    job reads from the bucket under properties.glue_jobs_prefix (PyYAML
+    ships with Glue)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        import yaml
+        doc = yaml.safe_load(text)
+        if not isinstance(doc, dict):
+            raise ValueError("the job document is not a mapping of keys to values")
+        return doc
+
+
 def run(argv, platform):
     """Runs the job; raises (failing the Glue run) when a step fails, after
     the report is written."""
     args = dict(platform.get_resolved_options(argv, REQUIRED))
     args.update(resolve(argv, platform.get_resolved_options, OPTIONAL))
-    doc = json.loads(read_s3(platform.client, args["CONFIGPATH"]))
+    doc = parse_document(read_s3(platform.client, args["CONFIGPATH"]))
     meta = doc.get("__blueprint__") or {}
     args.update(resolve(argv, platform.get_resolved_options, [n for n in meta.get("runtime_args") or [] if n not in args]))
     glue = platform.glue_context

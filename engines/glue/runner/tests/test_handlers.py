@@ -21,6 +21,23 @@ class TestMock(HandlerTest):
         self.assertEqual(report(self.world)["steps"][0]["status"], "succeeded")
 
 
+class TestDocument(HandlerTest):
+    def test_a_yaml_job_file_in_the_bucket_runs(self):
+        # A job YAML the repo lacks, read from the bucket (glue_jobs_prefix).
+        from helpers import ASSETS, argv_of
+        from blueprint_glue import entry
+        self.world.objects[(ASSETS, "customcode/glue/glue_jobs/job.yaml")] = (
+            b"steps:\n  - name: hello\n    type: mock\n    config:\n      message: from yaml\n")
+        entry.run(argv_of({"JOB_NAME": "p-job-dev", "JOB_RUN_ID": "jr_1", "FILES": "{}", "BUCKET_NAME": BUCKET,
+                           "CONFIGPATH": f"s3://{ASSETS}/customcode/glue/glue_jobs/job.yaml"}), fake.platform(self.world))
+        self.assertIn(("info", "hello: from yaml"), self.world.logs)
+
+    def test_a_document_that_is_not_a_mapping_fails(self):
+        from blueprint_glue import entry
+        with self.assertRaises(ValueError):
+            entry.parse_document("- just\n- a list\n")
+
+
 class TestQuery(HandlerTest):
     def test_inline_sql_becomes_a_view_named_after_the_step(self):
         rows = fake.Frame(self.world, [{"a": 1}, {"a": 2}])

@@ -1,0 +1,1 @@
+SELECT * FROM raw_sales WHERE amount > {{ min_amount }}
