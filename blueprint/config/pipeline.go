@@ -45,6 +45,10 @@ type Properties struct {
 	// TriggerOutputs adds the CloudFormation outputs data.all gave its
 	// triggers, with the names and exports data.all users read.
 	TriggerOutputs *TriggerOutputs `yaml:"trigger_outputs"`
+	// GlueJobsPrefix is a key prefix of the pipeline bucket: a glue_job
+	// whose config names no file of the repo gets a warning, and its job
+	// reads <prefix><config> from the bucket when it runs, unchecked.
+	GlueJobsPrefix string `yaml:"glue_jobs_prefix"`
 }
 
 // TriggerOutputs are the outputs TriggerFunctionName<name> and
@@ -52,10 +56,6 @@ type Properties struct {
 // exported as <export_prefix>-<output>-<name>-<8 hex digits>.
 type TriggerOutputs struct {
 	ExportPrefix string `yaml:"export_prefix" validate:"required"`
-	// GlueJobsPrefix is a key prefix of the pipeline bucket: a glue_job
-	// whose config names no file of the repo gets a warning, and its job
-	// reads <prefix><config> from the bucket when it runs, unchecked.
-	GlueJobsPrefix string `yaml:"glue_jobs_prefix"`
 }
 
 // DefaultTimeout is the state machine timeout when none is set, in seconds.
