@@ -31,14 +31,21 @@ func TestAllTypesSynthesizes(t *testing.T) {
 	}
 	assert.Equal(t, []string{
 		"config.yaml:1: warning: read as a data.all blueprint config (version 1), since it has no version: key (blueprint migrate upgrades it to version 2; a config already written for this tool only needs version: 2 on its first line)",
-		"config.yaml:45:16: warning: aws_resources[3].config.runtime: Lambda no longer creates functions with python3.8; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
+		"config.yaml:21:5: warning: config.runtime: the data.all default runtime python3.7 is retired by AWS; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
+		"config.yaml:24:8: warning: config.cmd: the data.all blueprint ran cmd with bash in the Docker image amazon/aws-sam-cli-build-image-<runtime>; blueprint runs it on this machine with sh, in the layer folder, /asset-input and /asset-output standing for that folder and the layer output, so pip, python and compilers are this machine's: packages with compiled code must be installed for Lambda's Linux and python3.12 (e.g. pip install --platform manylinux2014_x86_64 --only-binary=:all: --python-version 3.12)",
+		"config.yaml:28:5: warning: config.runtime: the data.all default runtime python3.7 is retired by AWS; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
+		"config.yaml:31:7: warning: config.cmd: the data.all blueprint ran cmd with bash in the Docker image amazon/aws-sam-cli-build-image-<runtime>; blueprint runs it on this machine with sh, in the layer folder, /asset-input and /asset-output standing for that folder and the layer output, so pip, python and compilers are this machine's: packages with compiled code must be installed for Lambda's Linux and python3.12 (e.g. pip install --platform manylinux2014_x86_64 --only-binary=:all: --python-version 3.12)",
+		"config.yaml:45:16: warning: config.runtime: AWS retired python3.8, the data.all blueprint's runtime; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
 		"config.yaml:51:19: warning: aws_resources[4].config.subnet_id: \"subnet-xxx\" is not a subnet id (subnet- and 8 or 17 hexadecimal digits); CloudFormation will reject it",
 		"config.yaml:53:14: warning: aws_resources[4].config.security_group_id[0]: \"sg-xxx\" is not a security group id (sg- and 8 or 17 hexadecimal digits); CloudFormation will reject it",
 		"config.yaml:119:5: warning: aws_resources[12].config.resources: the data.all blueprint could not synthesize an API without config.resources (CDK refuses a REST API without methods, apigateway_mapper.py:16-20); here it answers GET / with a mock unless integrations route it",
-		"config.yaml:185:20: warning: groups[0].jobs[0].config.runtime: Lambda no longer creates functions with python3.7; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
+		"config.yaml:157:6: warning: config.runtime: the data.all default runtime python3.7 is retired by AWS; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
+		"config.yaml:185:20: warning: config.runtime: AWS retired python3.7, the data.all blueprint's runtime; deploying with python3.12 instead (write runtime: python3.12 to silence this)",
 		"config.yaml:196:9: warning: groups[0].jobs[1].type: the data.all blueprint ran this job's YAML with its own glue_main.py on Glue 2.0 (glue_task.py:52,80); it runs with blueprint's Glue runner on Glue 4.0 (glue_version in the job YAML chooses another)",
 		"config.yaml:211:13: warning: config.retry.retry_attempts: the data.all blueprint did not read config.retry.retry_attempts (it read retry_attempt): the queries are tried 3 times",
 		"config.yaml:222:11: warning: groups[1].jobs[1].config.environment_workgroup: the environment role (ENVROLEARN) is not set, so the team workgroup cannot be read from it; the queries run in \"primary\"",
+		"config.yaml:232:23: warning: groups[2].jobs[0].config.topic_name: topic \"MySNSTopicName--TEST\" is not defined in aws_resources; it must already exist in the account",
+		"config.yaml:232:40: warning: undefined variable \"pipeline_name\" renders as empty text, as it did in the data.all blueprint (set it in variables.yaml or with --var pipeline_name=…, or write {{ pipeline_name|default:'' }})",
 		"config.yaml:243:11: warning: config.command: the data.all blueprint did not read config.command (only config.container_overrides.command and command_from_path reached the job, engine/batch/batch_task.py:90-113, 261-263); left out as it did",
 		"config.yaml:370:46: warning: groups[6].jobs[0].choices[0].groups[0].jobs[0].config.instance_type: SageMaker instance types start with ml.; using ml.c5.2xlarge",
 	}, printed)
