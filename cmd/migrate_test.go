@@ -26,7 +26,7 @@ func TestMigratePrintsADiffAndWritesVersion2(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Equal(t, `--- a/config.yaml
 +++ b/config.yaml
-@@ -1,6 +1,8 @@
+@@ -1,6 +1,10 @@
  # the team's pipeline
 +version: 2
  name: p
@@ -35,6 +35,8 @@ func TestMigratePrintsADiffAndWritesVersion2(t *testing.T) {
 +  - name: T # alerts
      type: sns_topic
 -groups:
++    physical_name: T-{{ pipeline_name|aws_name }}-{{ stage|aws_name }}
++    logical_id: TSNSD593500A
 +properties:
 +  stage_in_names: false
 `, out)

@@ -45,6 +45,7 @@ func upgradeV1(d *Decoder, root *yaml.Node, ctx map[string]any) {
 		upgradeGroups(d, mapGet(c, "groups"))
 	}
 	upgradeGlueJobs(d, root, ctx)
+	upgradeNames(d, root, ctx)
 }
 
 func upgradeGroups(d *Decoder, groups *yaml.Node) {

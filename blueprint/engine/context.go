@@ -51,6 +51,12 @@ func (c *CheckContext) Errorf(rel, format string, args ...any) *diag.Diagnostic 
 // CheckNameLength reports the AWS name an item gets (its name, the
 // pipeline's and the stage) when it is longer than the service accepts.
 func (c *CheckContext) CheckNameLength(what, physical string, max int) {
+	if n, ok := c.Item.Spec.(AWSNamer); ok && n.AWSName() != "" && n.AWSName() == physical {
+		if len(physical) > max {
+			c.Errorf("physical_name", "the %s would be named %q, %d characters; AWS accepts at most %d", what, physical, len(physical), max)
+		}
+		return
+	}
 	if len(physical) > max {
 		c.Errorf("name", "the %s would be named %q, %d characters; AWS accepts at most %d", what, physical, len(physical), max).Hint =
 			"shorten the name; the pipeline's name and the stage are part of it"

@@ -57,6 +57,7 @@ func Stack(st *config.Stack, reg *engine.Registry) (*engine.Index, diag.List) {
 		}
 	}
 	v.check()
+	v.logicalIDs()
 	v.d.Diags = st.Source.Quiet(v.d.Diags)
 	return v.index, v.d.Diags
 }

@@ -247,7 +247,7 @@ func (l *loader) statement(p string, q *Query) {
 	}
 	if it := l.c.Resource(name, PreparedStatementType); it != nil {
 		ps := it.Spec.(*PreparedStatementSpec)
-		q.statement = StatementName(l.c.Stack, name)
+		q.statement = StatementName(l.c.Stack, it)
 		if swg := workgroup(l.c.Stack, l.c.Index, ps.Workgroup()); swg != l.wg {
 			l.errorf(at, "prepared statement %q is in workgroup %q, and this job runs in %q", name, swg, l.wg).Hint =
 				"a statement can only be executed in its own workgroup: set the same workgroup on both"

@@ -14,6 +14,8 @@ type Workgroup struct{}
 // WorkgroupSpec sets where results go; the workgroup enforces it.
 type WorkgroupSpec struct {
 	engine.Common `yaml:",inline"`
+	// Pinned is physical_name and logical_id.
+	engine.Pinned `yaml:",inline"`
 	Config        struct {
 		QueryResultLocation string `yaml:"query_result_location" validate:"required,startswith=s3://"`
 		Encryption          string `yaml:"encryption" validate:"omitempty,oneof=SSE_S3 SSE_KMS CSE_KMS"`
@@ -27,13 +29,13 @@ func (Workgroup) Type() string       { return WorkgroupType }
 func (Workgroup) Kinds() engine.Kind { return engine.Resource }
 func (Workgroup) NewSpec() any       { return &WorkgroupSpec{} }
 func (Workgroup) Describe() string {
-	return "an Athena workgroup named <name>-<pipeline>-<stage>, with its result location, encryption (SSE_S3 by default) and enforced settings"
+	return "an Athena workgroup named <name>-<pipeline>-<stage> (or physical_name), with its result location, encryption (SSE_S3 by default) and enforced settings"
 }
 
 // Check requires a key for KMS encryption and a bucket in the location.
 func (Workgroup) Check(spec any, c *engine.CheckContext) {
 	cfg := &spec.(*WorkgroupSpec).Config
-	c.CheckNameLength("workgroup", engine.PhysicalName(c.Stack, c.Item.Name), 128)
+	c.CheckNameLength("workgroup", engine.NameOf(c.Stack, c.Item), 128)
 	if strings.HasSuffix(cfg.Encryption, "KMS") && cfg.KMSKey == "" {
 		c.Errorf("config.kms_key", "is required with encryption %s", cfg.Encryption)
 	}
@@ -56,12 +58,18 @@ type PreparedStatement struct{}
 // variables.
 type PreparedStatementSpec struct {
 	engine.Common `yaml:",inline"`
+	// Pinned is physical_name and logical_id.
+	engine.Pinned `yaml:",inline"`
 	Config        struct {
 		Query       statementSource `yaml:"query"`
 		QueryString string          `yaml:"query_string"`
 		File        string          `yaml:"file"`
 		Workgroup   string          `yaml:"workgroup"`
 		Variables   map[string]any  `yaml:"variables"`
+		// CustomResource creates the statement with a custom resource
+		// calling the Athena API (Custom::Athena-Prepared-Statement), as
+		// the data.all blueprint did, instead of AWS::Athena::PreparedStatement.
+		CustomResource bool `yaml:"custom_resource"`
 	} `yaml:"config" validate:"required"`
 
 	// statement is the rendered text, once checked is true.
@@ -82,15 +90,18 @@ func (PreparedStatement) Kinds() engine.Kind { return engine.Resource }
 func (PreparedStatement) NewSpec() any       { return &PreparedStatementSpec{} }
 func (PreparedStatement) Aliases() []string  { return []string{"athena_prepare_statement"} }
 func (PreparedStatement) Describe() string {
-	return "an Athena prepared statement <name>_<pipeline>_<stage> from query.query_string or query.file (rendered with variables), in a workgroup"
+	return "an Athena prepared statement <name>_<pipeline>_<stage> (or physical_name) from query.query_string or query.file (rendered with variables), in a workgroup"
 }
 
-// StatementName is the AWS name of a prepared statement resource. It
-// carries the pipeline and stage, as every resource name does, so that
-// stages sharing a workgroup such as primary do not collide; Athena
-// allows only letters, digits and _ in it.
-func StatementName(st *config.Stack, name string) string {
-	return strings.ReplaceAll(engine.PhysicalName(st, name), "-", "_")
+// StatementName is the AWS name of a prepared statement resource: its
+// physical_name, else one that carries the pipeline and stage, as every
+// resource name does, so that stages sharing a workgroup such as primary
+// do not collide; Athena allows only letters, digits and _ in it.
+func StatementName(st *config.Stack, it *config.Item) string {
+	if n, ok := it.Spec.(engine.AWSNamer); ok && n.AWSName() != "" {
+		return n.AWSName()
+	}
+	return strings.ReplaceAll(engine.PhysicalName(st, it.Name), "-", "_")
 }
 
 // Check reads and renders the statement.
@@ -98,8 +109,12 @@ func (PreparedStatement) Check(spec any, c *engine.CheckContext) {
 	s := spec.(*PreparedStatementSpec)
 	cfg := &s.Config
 	if s.Name != "" {
-		if n := StatementName(c.Stack, s.Name); !statementName.MatchString(n) {
-			c.Errorf("name", "makes the statement name %q; Athena needs letters, digits and _, not starting with a digit, at most 256 characters", n)
+		at := "name"
+		if s.PhysicalName != "" {
+			at = "physical_name"
+		}
+		if n := StatementName(c.Stack, c.Item); !statementName.MatchString(n) {
+			c.Errorf(at, "makes the statement name %q; Athena needs letters, digits and _, not starting with a digit, at most 256 characters", n)
 		}
 	}
 	if !checkWorkgroup(c, "config.workgroup", cfg.Workgroup) {

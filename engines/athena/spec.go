@@ -208,7 +208,7 @@ func workgroup(st *config.Stack, idx *engine.Index, name string) string {
 		return engine.FirstNonEmpty(st.Var("athena_workgroup"), st.Var("saml_group"), "primary")
 	}
 	if it := idx.Resources[name]; it != nil {
-		return engine.PhysicalName(st, name)
+		return engine.NameOf(st, it)
 	}
 	return name
 }

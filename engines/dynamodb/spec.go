@@ -20,12 +20,17 @@ type Key struct {
 // otherwise.
 type Spec struct {
 	engine.Common `yaml:",inline"`
+	// Pinned is physical_name and logical_id.
+	engine.Pinned `yaml:",inline"`
 	Config        struct {
 		ReadCapacity  int    `yaml:"read_capacity" validate:"omitempty,min=1,max=40000"`
 		WriteCapacity int    `yaml:"write_capacity" validate:"omitempty,min=1,max=40000"`
 		PartitionKey  *Key   `yaml:"partition_key" validate:"required"`
 		SortKey       *Key   `yaml:"sort_key"`
 		TimeToLive    string `yaml:"time_to_live_attribute"`
+		// RemovalPolicy says what becomes of the table when it leaves the
+		// stack: retain (the default) keeps it, destroy deletes it.
+		RemovalPolicy string `yaml:"removal_policy" validate:"omitempty,oneof=retain destroy"`
 	} `yaml:"config" validate:"required"`
 }
 
@@ -39,7 +44,7 @@ func (Engine) Describe() string {
 // Check requires both capacities or neither.
 func (Engine) Check(spec any, c *engine.CheckContext) {
 	s := spec.(*Spec)
-	c.CheckNameLength("table", engine.PhysicalName(c.Stack, s.Name), 255)
+	c.CheckNameLength("table", engine.NameOf(c.Stack, c.Item), 255)
 	r, w := s.Config.ReadCapacity, s.Config.WriteCapacity
 	if (r == 0) != (w == 0) {
 		c.Errorf("config", "give both read_capacity and write_capacity for a provisioned table, or neither for on-demand billing")

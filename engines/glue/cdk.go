@@ -328,13 +328,16 @@ func (Connection) BuildResource(s *synth.Stack, it *config.Item) error {
 	conn := awsglue.NewCfnConnection(s.Scope(), s.ID("GlueConnection", it.Name), &awsglue.CfnConnectionProps{
 		CatalogId: awscdk.Aws_ACCOUNT_ID(),
 		ConnectionInput: &awsglue.CfnConnection_ConnectionInputProperty{
-			Name:                           jsii.String(ConnectionName(s.Config, it.Name)),
+			Name:                           jsii.String(s.NameOf(it)),
 			Description:                    descriptionOf(it),
 			ConnectionType:                 jsii.String("JDBC"),
 			ConnectionProperties:           props,
 			PhysicalConnectionRequirements: phys,
 		},
 	})
+	if err := s.Pin(conn, it); err != nil {
+		return err
+	}
 	s.PublishItem(ConnectionType, it, "name", conn.Ref())
 	return nil
 }

@@ -166,6 +166,8 @@ type Connection struct{}
 // written into the template as dynamic references, never as values.
 type ConnectionSpec struct {
 	engine.Common `yaml:",inline"`
+	// Pinned is physical_name and logical_id.
+	engine.Pinned `yaml:",inline"`
 	Config        struct {
 		SubnetID         string   `yaml:"subnet_id" validate:"required"`
 		SecurityGroupIDs []string `yaml:"security_group_id" alias:"security_group_ids" validate:"required,min=1"`
@@ -196,7 +198,7 @@ var secretID = regexp.MustCompile(`^(arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12
 // Check requires parameter names, not values.
 func (Connection) Check(spec any, c *engine.CheckContext) {
 	cfg := &spec.(*ConnectionSpec).Config
-	c.CheckNameLength("connection", ConnectionName(c.Stack, c.Item.Name), 255)
+	c.CheckNameLength("connection", engine.NameOf(c.Stack, c.Item), 255)
 	fields := []struct{ key, value string }{{"jdbc_url", cfg.JdbcURL}, {"username", cfg.Username}, {"password", cfg.Password}}
 	for _, f := range fields {
 		if f.value != "" && !ssmName.MatchString(f.value) {
@@ -218,9 +220,6 @@ func (Connection) Check(spec any, c *engine.CheckContext) {
 		}
 	}
 }
-
-// ConnectionName is the AWS name of a connection resource.
-func ConnectionName(st *config.Stack, name string) string { return engine.PhysicalName(st, name) }
 
 // Footprint: the job and, without an environment role, its role and that
 // role's policy.

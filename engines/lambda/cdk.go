@@ -151,6 +151,9 @@ func buildFunction(s *synth.Stack, it *config.Item) (awslambda.Function, error) 
 		if cfg.ReservedConcurrentExecutions != nil {
 			props.ReservedConcurrentExecutions = jsii.Number(float64(*cfg.ReservedConcurrentExecutions))
 		}
+		if spec.PhysicalName != "" {
+			props.FunctionName = jsii.String(spec.PhysicalName)
+		}
 		props.Role = functionRole(s, it)
 		if cfg.DeadLetterQueueEnabled {
 			props.DeadLetterQueueEnabled = jsii.Bool(true)
@@ -182,6 +185,9 @@ func buildFunction(s *synth.Stack, it *config.Item) (awslambda.Function, error) 
 		}
 		if len(layers) > 0 {
 			props.Layers = &layers
+		}
+		if spec.PhysicalName != "" {
+			props.FunctionName = jsii.String(spec.PhysicalName)
 		}
 		if cfg.ReservedConcurrentExecutions != nil {
 			props.ReservedConcurrentExecutions = jsii.Number(float64(*cfg.ReservedConcurrentExecutions))

@@ -33,7 +33,10 @@ type Function struct{}
 // FunctionSpec is the whole item.
 type FunctionSpec struct {
 	engine.Job `yaml:",inline"`
-	Config     FunctionConfig `yaml:"config" validate:"required"`
+	// Named is physical_name, the function's name (by default
+	// CloudFormation makes one up).
+	engine.Named `yaml:",inline"`
+	Config       FunctionConfig `yaml:"config" validate:"required"`
 	// ResultPath keeps the invocation result ({"Payload": …}) in the state.
 	ResultPath string `yaml:"result_path"`
 }
@@ -114,6 +117,8 @@ func (Function) NewSpec() any {
 }
 
 var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+var functionName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 var (
 	envName  = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*$`)
@@ -211,6 +216,9 @@ func (Function) Check(spec any, c *engine.CheckContext) {
 			}
 		}
 		checkRuntime(c, "config.runtime", cfg.Runtime)
+	}
+	if n := s.PhysicalName; n != "" && !functionName.MatchString(n) {
+		c.Errorf("physical_name", "%q is no Lambda function name: 1 to 64 letters, digits, - and _", n)
 	}
 	if b := cfg.DataBucket; b != "" && !bucketName.MatchString(b) {
 		c.Errorf("config.data_bucket", "%q is no S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens (the name, not an s3:// URI or an ARN)", b)

@@ -169,7 +169,7 @@ func (Model) BuildStep(s *synth.Stack, it *config.Item) error {
 // BuildResource creates the model package group.
 func (PackageGroup) BuildResource(s *synth.Stack, it *config.Item) error {
 	spec := it.Spec.(*PackageGroupSpec)
-	props := &awssagemaker.CfnModelPackageGroupProps{ModelPackageGroupName: jsii.String(s.PhysicalName(it.Name))}
+	props := &awssagemaker.CfnModelPackageGroupProps{ModelPackageGroupName: jsii.String(s.NameOf(it))}
 	if d := engine.FirstNonEmpty(spec.Config.Description, spec.Description, spec.Comment); d != "" {
 		props.ModelPackageGroupDescription = jsii.String(d)
 	}
@@ -181,6 +181,9 @@ func (PackageGroup) BuildResource(s *synth.Stack, it *config.Item) error {
 		props.Tags = &tags
 	}
 	g := awssagemaker.NewCfnModelPackageGroup(s.Scope(), s.ID("ModelPackageGroup", it.Name), props)
+	if err := s.Pin(g, it); err != nil {
+		return err
+	}
 	s.PublishItem(PackageGroupType, it, "arn", g.AttrModelPackageGroupArn())
 	return nil
 }

@@ -333,6 +333,8 @@ type PackageGroup struct{}
 // PackageGroupSpec is a model registry group.
 type PackageGroupSpec struct {
 	engine.Common `yaml:",inline"`
+	// Pinned is physical_name and logical_id.
+	engine.Pinned `yaml:",inline"`
 	Config        struct {
 		Description string            `yaml:"description" validate:"max=1024"`
 		Tags        map[string]string `yaml:"tags"`
@@ -341,7 +343,7 @@ type PackageGroupSpec struct {
 
 // Check keeps the group's name within SageMaker's limit.
 func (PackageGroup) Check(_ any, c *engine.CheckContext) {
-	c.CheckNameLength("model package group", engine.PhysicalName(c.Stack, c.Item.Name), 63)
+	c.CheckNameLength("model package group", engine.NameOf(c.Stack, c.Item), 63)
 }
 
 func (PackageGroup) Type() string       { return PackageGroupType }

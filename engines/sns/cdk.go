@@ -12,11 +12,14 @@ import (
 // BuildResource creates the topic and its access policy.
 func (Topic) BuildResource(s *synth.Stack, it *config.Item) error {
 	spec := it.Spec.(*TopicSpec)
-	props := &awssns.TopicProps{TopicName: jsii.String(s.PhysicalName(it.Name)), EnforceSSL: jsii.Bool(true)}
+	props := &awssns.TopicProps{TopicName: jsii.String(s.NameOf(it)), EnforceSSL: jsii.Bool(true)}
 	if spec.Config.DisplayName != "" {
 		props.DisplayName = jsii.String(spec.Config.DisplayName)
 	}
 	topic := awssns.NewTopic(s.Scope(), s.ID("Topic", it.Name), props)
+	if err := s.Pin(topic, it); err != nil {
+		return err
+	}
 	topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:        jsii.String("AccountPublishSubscribe"),
 		Principals: &[]awsiam.IPrincipal{awsiam.NewAccountRootPrincipal()},

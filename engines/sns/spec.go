@@ -25,6 +25,8 @@ type Topic struct{}
 // subscribe; subscriber_accounts may subscribe too.
 type TopicSpec struct {
 	engine.Common `yaml:",inline"`
+	// Pinned is physical_name and logical_id.
+	engine.Pinned `yaml:",inline"`
 	Config        struct {
 		SubscriberAccounts []string `yaml:"subscriber_accounts"`
 		DisplayName        string   `yaml:"display_name" validate:"max=100"`
@@ -61,7 +63,7 @@ func (Publish) Describe() string   { return "publishes a message to an SNS topic
 
 // Check keeps the topic's name within SNS's limit.
 func (Topic) Check(spec any, c *engine.CheckContext) {
-	c.CheckNameLength("topic", engine.PhysicalName(c.Stack, c.Item.Name), 256)
+	c.CheckNameLength("topic", engine.NameOf(c.Stack, c.Item), 256)
 	for i, a := range spec.(*TopicSpec).Config.SubscriberAccounts {
 		if !accountID.MatchString(a) {
 			// A warning, as for other placeholder ids: the data.all
@@ -79,7 +81,7 @@ func topicOf(idx *engine.Index, st *config.Stack, name string) *config.Item {
 		if it.Type != TopicType {
 			continue
 		}
-		if it.Name == name || engine.PhysicalName(st, it.Name) == config.SafeName(name) {
+		if it.Name == name || (engine.NameOf(st, it) == name || engine.NameOf(st, it) == config.SafeName(name)) {
 			return it
 		}
 	}
@@ -110,7 +112,7 @@ func checkTopic(name string, c *engine.CheckContext) {
 	var topics []string
 	for n, it := range c.Index.Resources {
 		if it.Type == TopicType {
-			topics = append(topics, n, engine.PhysicalName(c.Stack, n))
+			topics = append(topics, n, engine.NameOf(c.Stack, it))
 		}
 	}
 	if s := diag.Suggest(name, topics); s != "" {
