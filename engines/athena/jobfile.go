@@ -239,7 +239,7 @@ func (l *loader) statement(p string, q *Query) {
 		// into the query (athena_config_reader.py:173-179).
 		q.statement, q.writes = name, true
 		if it := l.c.Resource(name, PreparedStatementType); it != nil {
-			q.statement = StatementName(l.c.Stack, name)
+			q.statement = StatementName(l.c.Stack, it)
 			q.writes = writes(it.Spec.(*PreparedStatementSpec).statement)
 		}
 		q.sql.format = executeFormat(q.statement, list)
