@@ -84,6 +84,9 @@ func injectStep(s *synth.Stack, it *config.Item) error {
 	if n := cfg.ReservedConcurrentExecutions; n != nil {
 		props["ReservedConcurrentExecutions"] = *n
 	}
+	if spec.PhysicalName != "" {
+		props["FunctionName"] = spec.PhysicalName
+	}
 	fn := map[string]any{"Type": "AWS::Lambda::Function", "Properties": props}
 	if arn := s.Config.Var("environment_role_arn"); arn != "" {
 		// An imported, immutable role: CDK writes its ARN and grants it
