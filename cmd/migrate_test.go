@@ -59,7 +59,8 @@ func TestMigrateCarriesTemplateStatements(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	raw, err := os.ReadFile(filepath.Join(dir, "config.yaml"))
 	require.NoError(t, err)
-	assert.Equal(t, "version: 2\n"+strings.TrimSuffix(old, "\n")+"\nproperties:\n  stage_in_names: false\n", string(raw))
+	want := strings.Replace(old, "{name: T, type: sns_topic}", "{name: T, type: sns_topic, physical_name: 'T-{{ pipeline_name|aws_name }}-{{ stage|aws_name }}', logical_id: TSNSD593500A}", 1)
+	assert.Equal(t, "version: 2\n"+strings.TrimSuffix(want, "\n")+"\nproperties:\n  stage_in_names: false\n", string(raw))
 	assert.Contains(t, errOut, `config.yaml:6:14: warning: undefined variable "owner" renders as empty text in version 1 and is an error in version 2`)
 }
 

@@ -236,6 +236,7 @@ func loadOne(file string, src []byte, ctx render.Context, opts LoadOptions) (*St
 	var vals map[string]any
 	if v1 {
 		vals = v1Values(opts)
+		vals["pipeline_name"] = v1NamePipeline(root, opts, ctx)
 		upgradeV1(d, root, vals)
 	}
 	p := &Pipeline{}

@@ -38,6 +38,9 @@ func upgradeV1(d *Decoder, root *yaml.Node, ctx map[string]any) {
 	for _, it := range seqItems(mapGet(root, "aws_resources")) {
 		upgradeItem(d, it, false)
 	}
+	// Before the API trees add their functions: those had no name of
+	// their own (engine/apigateway/apigateway_mapper.py:29-35).
+	upgradeNames(d, root, ctx)
 	upgradeAPIs(d, mapGet(root, "aws_resources"))
 	upgradeTriggers(d, root, props, ctx)
 	upgradeGroups(d, mapGet(root, "groups"))
@@ -45,7 +48,6 @@ func upgradeV1(d *Decoder, root *yaml.Node, ctx map[string]any) {
 		upgradeGroups(d, mapGet(c, "groups"))
 	}
 	upgradeGlueJobs(d, root, ctx)
-	upgradeNames(d, root, ctx)
 }
 
 func upgradeGroups(d *Decoder, groups *yaml.Node) {

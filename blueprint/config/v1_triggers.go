@@ -6,6 +6,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
+	"github.com/blueprint-dev/blueprint/blueprint/render"
 )
 
 // upgradeTriggers gives the triggers what the old tool gave every trigger
@@ -106,6 +107,25 @@ func v1NameStage(opts LoadOptions) string {
 // ORIGIN_PIPELINE_NAME only), and STAGE or "test" (the template's stage
 // defaults to "TEST"). The old tool never deployed a configs/ file; it is
 // synthesized as one more stack, with a warning.
+// v1NamePipeline is the pipeline name of a version 1 stack's AWS names,
+// as v1Names gives it, read from the config's tree before it is decoded:
+// the names the translation writes (v1_names.go) use it.
+func v1NamePipeline(root *yaml.Node, opts LoadOptions, ctx render.Context) string {
+	name := ""
+	if n := mapGet(root, "name"); n != nil && n.Kind == yaml.ScalarNode {
+		name = n.Value
+	}
+	for _, e := range []string{"PIPELINE_NAME", "ORIGIN_PIPELINE_NAME"} {
+		if v, ok := opts.LookupEnv(e); ok && v != "" {
+			name = v
+		}
+	}
+	if v, ok := ctx["pipeline_name"]; name == "" && ok && v != nil {
+		name = fmt.Sprint(v)
+	}
+	return name
+}
+
 func v1Names(st *Stack, opts LoadOptions) {
 	st.nameStage = v1NameStage(opts)
 	st.namePipeline = st.Pipeline.Name
