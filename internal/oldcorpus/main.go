@@ -95,6 +95,14 @@ func main() {
 	old := flag.String("old", "", "a checkout of the data.all blueprint folder (backend/blueprints/ml_data_pipeline)")
 	keep := flag.Bool("keep", false, "keep the laid-out repos and print where they are")
 	only := flag.String("only", "", "run only the configs whose name contains this")
+	flag.Func("env", "one more environment variable K=V of the synths (repeatable), e.g. STAGE=test as data.all's CodeBuild set it", func(kv string) error {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return fmt.Errorf("write K=V")
+		}
+		env[k] = v
+		return nil
+	})
 	flag.Parse()
 	if *old == "" {
 		fmt.Fprintln(os.Stderr, "oldcorpus: -old DIR is required")
