@@ -2,6 +2,7 @@ package synth
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -92,21 +93,10 @@ func write(opts Options, post func(dir string) error, build func(awscdk.App) err
 			err = fmt.Errorf("internal error in the CDK layer: %v", r)
 		}
 	}()
-	out := opts.OutDir
-	var dest *outDir
-	if !opts.InPlace {
-		if dest, err = openOut(opts.OutDir); err != nil {
-			return err
+	return intoOut(opts, func(out string) error {
+		if opts.Cache != nil && opts.Cache.Restore(out) {
+			return nil
 		}
-		defer dest.close()
-		tmp, err := dest.build()
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		out = tmp
-	}
-	if opts.Cache == nil || !opts.Cache.Restore(out) {
 		if err := assemble(opts, out, post, build); err != nil {
 			return err
 		}
@@ -114,41 +104,53 @@ func write(opts Options, post func(dir string) error, build func(awscdk.App) err
 			// A cache that cannot store costs the next run its reuse only.
 			_ = opts.Cache.Store(out)
 		}
-	}
-	if opts.InPlace {
 		return nil
+	})
+}
+
+// errNoEntry stops intoOut when the cache has no assembly to reuse.
+var errNoEntry = errors.New("no cached assembly")
+
+// intoOut has fill write an assembly into a temporary dir that replaces
+// opts.OutDir only when fill succeeded (or into opts.OutDir itself, in
+// place, under the CDK CLI).
+func intoOut(opts Options, fill func(out string) error) error {
+	if opts.InPlace {
+		return fill(opts.OutDir)
 	}
-	return dest.replace(out)
+	dest, err := openOut(opts.OutDir)
+	if err != nil {
+		return err
+	}
+	defer dest.close()
+	tmp, err := dest.build()
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := fill(tmp); err != nil {
+		return err
+	}
+	return dest.replace(tmp)
 }
 
 // Reuse puts the assembly opts.Cache keeps in place, with the same care
 // for the out directory as Synth, and builds nothing: false when the
 // cache has no entry (the out directory is then left as it was).
-func Reuse(opts Options) (ok bool, err error) {
+func Reuse(opts Options) (bool, error) {
 	if opts.Cache == nil {
 		return false, nil
 	}
-	out := opts.OutDir
-	var dest *outDir
-	if !opts.InPlace {
-		if dest, err = openOut(opts.OutDir); err != nil {
-			return false, err
+	err := intoOut(opts, func(out string) error {
+		if !opts.Cache.Restore(out) {
+			return errNoEntry
 		}
-		defer dest.close()
-		tmp, err := dest.build()
-		if err != nil {
-			return false, err
-		}
-		defer os.RemoveAll(tmp)
-		out = tmp
-	}
-	if !opts.Cache.Restore(out) {
+		return nil
+	})
+	if errors.Is(err, errNoEntry) {
 		return false, nil
 	}
-	if opts.InPlace {
-		return true, nil
-	}
-	return true, dest.replace(out)
+	return err == nil, err
 }
 
 // layoutNote says what a stack was built as, for progress.

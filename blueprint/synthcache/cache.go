@@ -195,7 +195,7 @@ func expand(repo string, named map[string]bool) ([]string, error) {
 				return err
 			}
 			if d.IsDir() {
-				if name := d.Name(); q != full && (name == ".git" || name == "node_modules" || name == "cdk.out" || name == ".blueprint") {
+				if q != full && neverInput(d.Name()) {
 					return filepath.SkipDir
 				}
 				return nil
@@ -219,6 +219,16 @@ func expand(repo string, named map[string]bool) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// neverInput names the directories that are never inputs of a synth:
+// git's, npm's, assemblies and the cache itself.
+func neverInput(dir string) bool {
+	switch dir {
+	case ".git", "node_modules", "cdk.out", ".blueprint":
+		return true
+	}
+	return false
 }
 
 func fileSum(path string) (string, error) {

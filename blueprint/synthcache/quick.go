@@ -71,11 +71,7 @@ func QuickKey(repo string, settings map[string]any, skip ...string) (string, err
 			return err
 		}
 		if d.IsDir() && p != root {
-			switch d.Name() {
-			case ".git", "node_modules", "cdk.out", ".blueprint":
-				return filepath.SkipDir
-			}
-			if skipped[p] {
+			if neverInput(d.Name()) || skipped[p] {
 				return filepath.SkipDir
 			}
 		}
