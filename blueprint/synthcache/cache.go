@@ -373,30 +373,46 @@ func (c *Cache) drop(key string) error {
 }
 
 func (c *Cache) prune() error {
-	entries, err := os.ReadDir(c.Root)
+	keys, err := newestFirst(c.Root, func(e os.DirEntry) (string, bool) {
+		return e.Name(), e.IsDir() && isKey(e.Name())
+	})
 	if err != nil {
 		return err
 	}
-	type aged struct {
-		key string
-		t   int64
-	}
-	var list []aged
-	for _, e := range entries {
-		if !e.IsDir() || len(e.Name()) != 64 {
-			continue
-		}
-		if fi, err := e.Info(); err == nil {
-			list = append(list, aged{e.Name(), fi.ModTime().UnixNano()})
-		}
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].t > list[j].t })
-	for i := keep; i < len(list); i++ {
-		if err := c.drop(list[i].key); err != nil {
+	for i := keep; i < len(keys); i++ {
+		if err := c.drop(keys[i]); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// newestFirst lists the entries of dir that pick accepts, newest
+// modification time first, as pick names them; both caches keep their
+// newest entries and drop the rest.
+func newestFirst(dir string, pick func(os.DirEntry) (string, bool)) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	type aged struct {
+		name string
+		t    int64
+	}
+	var list []aged
+	for _, e := range entries {
+		if name, ok := pick(e); ok {
+			if fi, err := e.Info(); err == nil {
+				list = append(list, aged{name, fi.ModTime().UnixNano()})
+			}
+		}
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].t > list[j].t })
+	names := make([]string, len(list))
+	for i, a := range list {
+		names[i] = a.name
+	}
+	return names, nil
 }
 
 // inside reports whether a manifest path stays within the assembly.

@@ -8,7 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -149,25 +149,15 @@ func StoreQuick(repo, quick string, e QuickEntry) error {
 	if err := os.Rename(tmp.Name(), filepath.Join(dir, quick+".json")); err != nil {
 		return err
 	}
-	entries, err := os.ReadDir(dir)
+	names, err := newestFirst(dir, func(e os.DirEntry) (string, bool) {
+		n := e.Name()
+		return n, !e.IsDir() && len(n) == 64+len(".json") && isKey(n[:64]) && strings.HasSuffix(n, ".json")
+	})
 	if err != nil {
 		return err
 	}
-	type aged struct {
-		name string
-		t    int64
-	}
-	var list []aged
-	for _, de := range entries {
-		if n := de.Name(); len(n) == 64+len(".json") && isKey(n[:64]) {
-			if fi, err := de.Info(); err == nil {
-				list = append(list, aged{n, fi.ModTime().UnixNano()})
-			}
-		}
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].t > list[j].t })
-	for i := keepQuick; i < len(list); i++ {
-		os.Remove(filepath.Join(dir, list[i].name))
+	for _, n := range names[min(keepQuick, len(names)):] {
+		os.Remove(filepath.Join(dir, n))
 	}
 	return nil
 }
