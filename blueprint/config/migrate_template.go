@@ -463,7 +463,14 @@ func (m *templateMask) misplaced(tree, written *yaml.Node, old map[*yaml.Node]bo
 				if n := walk(a.Content[i], b.Content[i], k); n != nil {
 					return n
 				}
-				if n := walk(a.Content[i+1], b.Content[i+1], k); n != nil {
+				// A scalar that was there stays in its branch, whatever key
+				// it is under now (a collection's line is its first item's:
+				// its items say where they were).
+				v := k
+				if a.Content[i+1].Kind == yaml.ScalarNode {
+					v = own(a.Content[i+1], k)
+				}
+				if n := walk(a.Content[i+1], b.Content[i+1], v); n != nil {
 					return n
 				}
 			}

@@ -118,7 +118,10 @@ func TestMigrateListsTheTemplateItCannotCarry(t *testing.T) {
 		{"an unclosed expression", "name: p\ncomment: \"{{ owner\"\n", `config.yaml:2:11: cannot migrate: "{{" is not closed`},
 		{"a key the rewrite would move out of its branch",
 			"name: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: lambda_function\n        config:\n          entry: e\n          runtime: python3.12\n          {% if stage == 'prod' %}\n          result_path: $.x\n          {% endif %}\n",
-			"config.yaml:10:11: cannot migrate: the rewrite moves or drops the keys around this template statement (migrate this part by hand, or move the statements so that they hold whole items)"},
+			"config.yaml:11:24: cannot migrate: what the rewrite writes here would land in another branch of the template's {% %} blocks than the text it stands for (migrate this part by hand, or move the statements so that they hold whole items)"},
+		{"a key the rewrite drops with template statements inside",
+			"name: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: sns_publish\n        config: {topic_name: T, message: m}\n        properties:\n          {% if stage == 'prod' %}\n          owner: a\n          {% endif %}\n          team: b\n",
+			"config.yaml:9:11: cannot migrate: the rewrite moves or drops the keys around this template statement (migrate this part by hand, or move the statements so that they hold whole items)"},
 		{"an unclosed block after a key", "name: p\ncomment: {% if x %}a\n", "config.yaml:2:10: cannot migrate: {% if %} is not closed"},
 	}
 	for _, tt := range tests {

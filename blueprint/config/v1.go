@@ -1,6 +1,10 @@
 package config
 
-import "gopkg.in/yaml.v3"
+import (
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
 
 // upgradeV1 rewrites the tree of a data.all (version 1) config into the
 // version 2 tree that means the same, in place: the old tool's defaults
@@ -124,13 +128,57 @@ func indexOf(m *yaml.Node, k *yaml.Node) int {
 	return -1
 }
 
-func mapDelete(m *yaml.Node, key string) {
+// mapKeys returns every key node of m named key: a rendered config has
+// one at most, the template text migrate reads may have one per branch.
+func mapKeys(m *yaml.Node, key string) []*yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []*yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
-			m.Content = append(m.Content[:i:i], m.Content[i+2:]...)
-			return
+			out = append(out, m.Content[i])
 		}
 	}
+	return out
+}
+
+// mapDelete removes key from m, every occurrence of it (see mapKeys).
+// The comments above and below a removed pair stay where they were, on
+// its neighbours: in the template text migrate reads, they can be the
+// lines of its {% %} statements.
+func mapDelete(m *yaml.Node, key string) {
+	if m == nil {
+		return
+	}
+	for i := 0; i+1 < len(m.Content); {
+		k, v := m.Content[i], m.Content[i+1]
+		if k.Value != key {
+			i += 2
+			continue
+		}
+		m.Content = append(m.Content[:i:i], m.Content[i+2:]...)
+		c := joinComments(k.HeadComment, v.HeadComment, v.FootComment, k.FootComment)
+		switch {
+		case c == "":
+		case i < len(m.Content):
+			m.Content[i].HeadComment = joinComments(c, m.Content[i].HeadComment)
+		case i >= 2:
+			m.Content[i-2].FootComment = joinComments(m.Content[i-2].FootComment, c)
+		default:
+			m.FootComment = joinComments(m.FootComment, c)
+		}
+	}
+}
+
+func joinComments(cs ...string) string {
+	var out []string
+	for _, c := range cs {
+		if c != "" {
+			out = append(out, c)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // mapDefault adds key: value to m when m lacks key; the new nodes sit at

@@ -40,12 +40,14 @@ func upgradeBatch(d *Decoder, it *yaml.Node, typ string) {
 
 // v1Unread removes keys of m the old tool never read, each with a warning
 // at its place, so that version 1 keeps their old (lack of) effect.
+// Each occurrence goes: migrate reads the template text, where a key can
+// be written once per {% if %} branch.
 func v1Unread(d *Decoder, m *yaml.Node, at, why string, keys ...string) {
 	for _, key := range keys {
-		if k, v := mapEntry(m, key); v != nil {
+		for _, k := range mapKeys(m, key) {
 			d.Warnf(k, at+key, "the data.all blueprint did not read %s%s (%s); left out as it did", at, key, why)
-			mapDelete(m, key)
 		}
+		mapDelete(m, key)
 	}
 }
 
@@ -68,8 +70,15 @@ func v1First(d *Decoder, m *yaml.Node, at, why string, keys ...string) string {
 	return kept
 }
 
+// rename renames key from of m to to, unless m has to already: every
+// occurrence, since migrate reads the template text, where a key can be
+// written once per {% if %} branch (the old cats-batch example writes
+// subnet_id in its test and its prod branch).
 func rename(m *yaml.Node, from, to string) {
-	if k, v := mapEntry(m, from); v != nil && mapGet(m, to) == nil {
+	if mapGet(m, to) != nil {
+		return
+	}
+	for _, k := range mapKeys(m, from) {
 		k.Value = to
 	}
 }
