@@ -38,6 +38,12 @@ func TestCompatStepsKeepTheOldStateMachine(t *testing.T) {
 	// pipeline's properties.timeout is not read (stack.py:183, 255-257).
 	assert.Equal(t, float64(7200), states["StartAt"]["TimeoutSeconds"])
 
+	// A first state writes $.job_names when a job is not a Glue job
+	// (utils/stack_task_util.py:290-352): name[:32]-<execution name>.
+	names := states["Task Execution Id"]
+	assert.Equal(t, "$.job_names", names["ResultPath"])
+	assert.Equal(t, "States.Format('finish-{}', $$.Execution.Name)", names["Parameters"].(map[string]any)["3|0.$"])
+
 	// Groups of 2+ jobs are a Parallel whose result is dropped
 	// (utils/stack_task_util.py:128-133).
 	both := states["Both"]
@@ -66,5 +72,6 @@ func TestCompatStepsKeepTheOldStateMachine(t *testing.T) {
 	require.Equal(t, 0, code, out+errOut)
 	assert.Contains(t, out, "PASS compat-steps / CatchEndsTheRunSucceeded\n")
 	assert.Contains(t, out, "→ Report failure\n")
+	assert.Contains(t, out, "path: RetryAndErrorHandler → Task Execution Id → Prepare → Both")
 	assert.Contains(t, out, "3 passed, 0 failed\n")
 }

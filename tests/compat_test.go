@@ -154,7 +154,8 @@ func TestCompatLambdaKeepsTheOldMeaning(t *testing.T) {
 
 	// A group of one job is that job's state, no Parallel
 	// (utils/stack_task_util.py:126-127), so it may share the job's name.
-	assert.Equal(t, "Prepare", states["StartAt"]["name"])
+	assert.Equal(t, "Task Execution Id", states["StartAt"]["name"], "utils/stack_task_util.py:307: a first state writes $.job_names")
+	assert.Equal(t, "Prepare", states["Task Execution Id"]["Next"])
 	step := states["Prepare"]
 	assert.Equal(t, "Task", step["Type"])
 	// config.result_path holds the bare return value: payload_response_only

@@ -49,6 +49,10 @@ type Properties struct {
 	// whose config names no file of the repo gets a warning, and its job
 	// reads <prefix><config> from the bucket when it runs, unchecked.
 	GlueJobsPrefix string `yaml:"glue_jobs_prefix"`
+	// JobNames starts the state machine with a state writing $.job_names:
+	// each job's name for the execution and the execution's tags, as
+	// data.all's jobs read them.
+	JobNames bool `yaml:"job_names"`
 }
 
 // TriggerOutputs are the outputs TriggerFunctionName<name> and

@@ -14,12 +14,21 @@ import (
 // It runs before the jobs are rewritten: it reads the last job as written.
 func upgradeMachine(d *Decoder, root, props *yaml.Node) {
 	var last *yaml.Node
+	names := false
 	for _, g := range seqItems(mapGet(root, "groups")) {
 		for _, job := range seqItems(mapGet(g, "jobs")) {
 			if job != nil && job.Kind == yaml.MappingNode {
 				last = job
+				if t := mapGet(job, "type"); t == nil || t.Value != "glue_job" {
+					names = true
+				}
 			}
 		}
+	}
+	if names && props != nil && props.Kind == yaml.MappingNode {
+		// A first state writes $.job_names when any job is not a Glue
+		// job (utils/stack_task_util.py:307).
+		mapDefault(props, "job_names", "true")
 	}
 	if last != nil && props != nil && props.Kind == yaml.MappingNode {
 		// The state machine timeout is the last job's properties.timeout,

@@ -46,6 +46,13 @@ func Build(st *config.Stack, idx *engine.Index, reg *engine.Registry) (*Machine,
 	if err != nil {
 		return nil, b.fail(err)
 	}
+	if p.Properties.JobNames {
+		first := jobNames(st)
+		if err := first.Then(body); err != nil {
+			return nil, b.fail(err)
+		}
+		body = first
+	}
 	if p.Retry != nil || p.Catch != nil {
 		if body, err = b.handler(body); err != nil {
 			return nil, b.fail(err)
