@@ -141,7 +141,11 @@ func (c *common) loadOptions(a *App) (config.LoadOptions, error) {
 	if fi, err := os.Stat(c.dir); err != nil || !fi.IsDir() {
 		return config.LoadOptions{}, usageError{fmt.Errorf("--dir %s: not a directory", c.dir)}
 	}
-	return config.LoadOptions{RepoDir: c.dir, Stage: c.stage, Vars: vars, Only: c.config, LookupEnv: a.LookupEnv}, nil
+	opts := config.LoadOptions{RepoDir: c.dir, Stage: c.stage, Vars: vars, Only: c.config, LookupEnv: a.LookupEnv}
+	if a.Environ != nil {
+		opts.Environ = a.Environ()
+	}
+	return opts, nil
 }
 
 // report prints diagnostics in the chosen format; it returns an exit error

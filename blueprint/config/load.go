@@ -34,6 +34,9 @@ type LoadOptions struct {
 	// as "configs/extra.yaml"), as --config does.
 	Only      string
 	LookupEnv func(string) (string, bool)
+	// Environ is the environment as KEY=VALUE, read for the ENVTAG_
+	// variables (tags); with LookupEnv nil it is os.Environ().
+	Environ []string
 }
 
 // Stack is one config file, rendered and decoded: one CloudFormation stack.
@@ -53,6 +56,10 @@ type Stack struct {
 	nameStage, namePipeline string
 	// v1Vals are the values the version 1 translation wrote (v1Values).
 	v1Vals map[string]any
+	// lookupEnv and environ are the environment the stack was loaded in,
+	// which its tags read (DataAllTags).
+	lookupEnv func(string) (string, bool)
+	environ   []string
 }
 
 // Stage returns the stage the stack was rendered for: the stage of its
@@ -101,6 +108,9 @@ func Load(opts LoadOptions) ([]*Stack, diag.List) {
 	var diags diag.List
 	if opts.LookupEnv == nil {
 		opts.LookupEnv = os.LookupEnv
+		if opts.Environ == nil {
+			opts.Environ = os.Environ()
+		}
 	}
 	files, err := configFiles(opts.RepoDir)
 	if err != nil {
@@ -243,7 +253,8 @@ func loadOne(file string, src []byte, ctx render.Context, opts LoadOptions) (*St
 	d.Decode(root, p, "")
 	d.Check(p, "")
 	versionNote(d, root, p)
-	st := &Stack{Source: source, Decoder: d, Pipeline: p, Context: ctx, RepoDir: opts.RepoDir, Main: file == MainFile, v1Vals: vals}
+	st := &Stack{Source: source, Decoder: d, Pipeline: p, Context: ctx, RepoDir: opts.RepoDir, Main: file == MainFile, v1Vals: vals,
+		lookupEnv: opts.LookupEnv, environ: opts.Environ}
 	st.Name = StackName(st.PipelineName(), file)
 	if v1 {
 		v1Names(st, opts)
