@@ -45,6 +45,7 @@ func upgradeV1(d *Decoder, root *yaml.Node, ctx map[string]any) {
 	// Before the API trees add their functions: those had no name of
 	// their own (engine/apigateway/apigateway_mapper.py:29-35).
 	upgradeNames(d, root, ctx)
+	upgradeBatchParameters(d, root, ctx)
 	upgradeAPIs(d, mapGet(root, "aws_resources"))
 	upgradeTriggers(d, root, props, ctx)
 	upgradeGroups(d, mapGet(root, "groups"))

@@ -47,3 +47,10 @@ func NameOf(st *config.Stack, it *config.Item) string {
 
 // LogicalIDPattern is what CloudFormation accepts as a logical ID.
 var LogicalIDPattern = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
+
+// SSMParameterName is what the name of an SSM parameter may hold.
+var SSMParameterName = regexp.MustCompile(`^/?[A-Za-z0-9_.\-/]+$`)
+
+// ExtraLogicalIDer is a spec that pins the logical IDs of resources it
+// makes besides its own, by the key (under the item) that gives each.
+type ExtraLogicalIDer interface{ ExtraLogicalIDs() map[string]string }

@@ -37,7 +37,7 @@ func configure() {
 		pongo2.SetAutoescape(false)
 		filters := map[string]pongo2.FilterFunction{"yaml": yamlFilter, "tojson": yamlFilter,
 			// Jinja's names for what pongo2 has, or lacks.
-			"int": intFilter, "trim": trimFilter, "string": stringFilter, "aws_name": awsNameFilter}
+			"int": intFilter, "trim": trimFilter, "string": stringFilter, "aws_name": awsNameFilter, "logical_id": logicalIDFilter}
 		for name, f := range filters {
 			if pongo2.FilterExists(name) {
 				_ = pongo2.ReplaceFilter(name, f)

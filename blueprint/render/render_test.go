@@ -266,3 +266,14 @@ func mustPlain(t *testing.T, src string, ctx Context) string {
 	require.NoError(t, err)
 	return out
 }
+
+// TestTheLogicalIDFilterIsLogicalID: migrate writes logical IDs that
+// depend on the pipeline name with the logical_id filter.
+func TestTheLogicalIDFilterIsLogicalID(t *testing.T) {
+	src := `id: {{ "jobdefinition"|add:pipeline_name|add:"/Resource"|logical_id }}`
+	res, diags := Render("c.yaml", []byte(src), Context{"pipeline_name": "image_jobs"}, ".", env())
+	require.False(t, diags.HasErrors(), "%v", diags)
+	// CDK's id for jobdefinitionimage_jobs/Resource (tests check
+	// LogicalID against CDK).
+	assert.Equal(t, "id: jobdefinitionimagejobs0FF62B7C", string(res.Text))
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecrassets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/blueprint-dev/blueprint/blueprint/config"
@@ -20,9 +21,28 @@ import (
 // BuildResource creates the compute environment, with its security group
 // and instance role when it needs them.
 func (ComputeEnvironment) BuildResource(s *synth.Stack, it *config.Item) error {
-	ce := buildCE(s, it.Name, &it.Spec.(*ComputeEnvironmentSpec).Properties)
+	spec := it.Spec.(*ComputeEnvironmentSpec)
+	ce := buildCE(s, it.Name, &spec.Properties)
 	s.PublishItem(ComputeEnvironmentType, it, "arn", ce)
+	spec.publish(s, it, ce)
 	return nil
+}
+
+// publish writes the ARN into the item's arn_parameter, when it has one.
+// The parameter goes with the stack (RemovalPolicy.DESTROY), as data.all's
+// did (engine/resource_task.py:744).
+func (p *Published) publish(s *synth.Stack, it *config.Item, arn *string) {
+	if p.ARNParameter == nil {
+		return
+	}
+	param := awsssm.NewStringParameter(s.Scope(), s.ID("ArnParameter", it.Name), &awsssm.StringParameterProps{
+		ParameterName: jsii.String(p.ARNParameter.Name),
+		StringValue:   arn,
+	})
+	param.ApplyRemovalPolicy(awscdk.RemovalPolicy_DESTROY)
+	if id := p.ARNParameter.LogicalID; id != "" {
+		param.Node().DefaultChild().(awscdk.CfnElement).OverrideLogicalId(jsii.String(id))
+	}
 }
 
 // buildCE creates a compute environment named after name (an item: a
@@ -172,6 +192,7 @@ func (JobQueue) BuildResource(s *synth.Stack, it *config.Item) error {
 		ComputeEnvironmentOrder: order,
 	})
 	s.PublishItem(JobQueueType, it, "arn", q.Ref())
+	spec.publish(s, it, q.Ref())
 	return nil
 }
 
@@ -288,5 +309,6 @@ func (JobDefinition) BuildResource(s *synth.Stack, it *config.Item) error {
 	}
 	def := awsbatch.NewCfnJobDefinition(s.Scope(), s.ID("JobDefinition", it.Name), props)
 	s.PublishItem(JobDefinitionType, it, "arn", def.Ref())
+	spec.publish(s, it, def.Ref())
 	return nil
 }

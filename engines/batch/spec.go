@@ -24,6 +24,7 @@ type ComputeEnvironment struct{}
 // ComputeEnvironmentSpec: data.all writes the settings under properties.
 type ComputeEnvironmentSpec struct {
 	engine.Common `yaml:",inline"`
+	Published     `yaml:",inline"`
 	Properties    CEProperties `yaml:"properties" alias:"config" validate:"required"`
 }
 
@@ -64,6 +65,36 @@ type CEProperties struct {
 	SecurityGroupIDs         []string `yaml:"security_group_ids"`
 }
 
+// Published is the item-level arn_parameter key of the Batch resources:
+// an SSM String parameter holding the resource's ARN, for other stacks and
+// jobs to read (a batch step's job_queue_param, a queue's arn_params).
+type Published struct {
+	ARNParameter *struct {
+		Name string `yaml:"name" validate:"required"`
+		// LogicalID is the parameter's CloudFormation logical ID, instead
+		// of the one CDK derives.
+		LogicalID string `yaml:"logical_id"`
+	} `yaml:"arn_parameter"`
+}
+
+// ExtraLogicalIDs gives the parameter's logical ID to the stack-wide check.
+func (p *Published) ExtraLogicalIDs() map[string]string {
+	if p.ARNParameter == nil || p.ARNParameter.LogicalID == "" {
+		return nil
+	}
+	return map[string]string{"arn_parameter.logical_id": p.ARNParameter.LogicalID}
+}
+
+// check requires a name SSM takes.
+func (p *Published) check(c *engine.CheckContext) {
+	if p.ARNParameter == nil {
+		return
+	}
+	if n := p.ARNParameter.Name; n != "" && (!engine.SSMParameterName.MatchString(n) || len(n) > 1011) {
+		c.Errorf("arn_parameter.name", "%q is not an SSM parameter name: letters, digits, _ . - and /, at most 1011 characters", n)
+	}
+}
+
 // defaultMaxVCPUs is max_vcpus when it is not given.
 const defaultMaxVCPUs = 256
 
@@ -87,6 +118,7 @@ func (p *CEProperties) fargate() bool { return strings.HasPrefix(p.ComputeResour
 
 // Check requires a network and settings that fit the resource type.
 func (ComputeEnvironment) Check(spec any, c *engine.CheckContext) {
+	spec.(*ComputeEnvironmentSpec).check(c)
 	checkCE(&spec.(*ComputeEnvironmentSpec).Properties, "properties", c)
 }
 
@@ -159,6 +191,7 @@ type JobQueue struct{}
 // JobQueueSpec: data.all writes compute_environment.compute_environment_ref.
 type JobQueueSpec struct {
 	engine.Common `yaml:",inline"`
+	Published     `yaml:",inline"`
 	Properties    struct {
 		// ComputeEnvironment gives the queue's compute environments in
 		// one of four ways: items of this config, ARNs, SSM parameters
@@ -190,6 +223,7 @@ func (JobQueue) NewSpec() any {
 // must exist and be of one kind.
 func (JobQueue) Check(spec any, c *engine.CheckContext) {
 	s := spec.(*JobQueueSpec)
+	s.check(c)
 	ce := &s.Properties.ComputeEnvironment
 	const at = "properties.compute_environment"
 	var given []string
@@ -235,6 +269,7 @@ type JobDefinition struct{}
 // JobDefinitionSpec: data.all writes the container under job_definition.
 type JobDefinitionSpec struct {
 	engine.Common `yaml:",inline"`
+	Published     `yaml:",inline"`
 	// Role is the ARN of the role the job runs as; default the
 	// environment's role (ENVROLEARN), else one made for the job.
 	Role          string `yaml:"role"`
@@ -301,6 +336,7 @@ var fargateSizes = map[float64][2]int{0.25: {512, 2048}, 0.5: {1024, 4096}, 1: {
 // Check requires one image source and sizes the platform accepts.
 func (JobDefinition) Check(spec any, c *engine.CheckContext) {
 	s := spec.(*JobDefinitionSpec)
+	s.check(c)
 	jd := &s.JobDefinition
 	cp := &jd.ContainerProperties
 	const at = "job_definition.container_properties."

@@ -189,10 +189,6 @@ func (Connection) Describe() string {
 	return "a Glue JDBC connection; jdbc_url, username and password are SSM parameter names resolved at deploy, never values in the template"
 }
 
-// ssmName is what an SSM parameter name may hold: a value with ":" (a JDBC
-// URL), spaces or other punctuation (a password) is not a name.
-var ssmName = regexp.MustCompile(`^/?[A-Za-z0-9_.\-/]+$`)
-
 var secretID = regexp.MustCompile(`^(arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]{1,512})$`)
 
 // Check requires parameter names, not values.
@@ -201,7 +197,9 @@ func (Connection) Check(spec any, c *engine.CheckContext) {
 	c.CheckNameLength("connection", engine.NameOf(c.Stack, c.Item), 255)
 	fields := []struct{ key, value string }{{"jdbc_url", cfg.JdbcURL}, {"username", cfg.Username}, {"password", cfg.Password}}
 	for _, f := range fields {
-		if f.value != "" && !ssmName.MatchString(f.value) {
+		// A value with ":" (a JDBC URL), spaces or other punctuation (a
+		// password) is not a parameter name.
+		if f.value != "" && !engine.SSMParameterName.MatchString(f.value) {
 			c.Errorf("config."+f.key, "%s must name an SSM parameter (e.g. /glueconnection/%s), not hold the value: values would be written into the template", f.key, f.key)
 		}
 	}
