@@ -18,6 +18,7 @@ import (
 	"github.com/blueprint-dev/blueprint/blueprint/config"
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
+	"github.com/blueprint-dev/blueprint/blueprint/render"
 )
 
 func (a *App) migrateCmd() *cobra.Command {
@@ -237,10 +238,12 @@ func (a *App) sameMeaning(dir string, outs map[string][]byte) diag.List {
 	}
 	// Variables that render empty in version 1 are errors in version 2:
 	// both are read with them empty.
+	// A variable version 2 defines (pipeline_name) is not one of them.
 	empty := map[string]string{}
 	_, v1diags := config.Load(config.LoadOptions{RepoDir: dir, LookupEnv: a.LookupEnv})
+	defined := definedInV2(a.LookupEnv)
 	for _, d := range v1diags {
-		if m := undefinedVariable.FindStringSubmatch(d.Message); m != nil && d.Severity == diag.Warning {
+		if m := undefinedVariable.FindStringSubmatch(d.Message); m != nil && d.Severity == diag.Warning && !defined[m[1]] {
 			empty[m[1]] = ""
 		}
 	}
@@ -332,11 +335,31 @@ func copyRepo(from, to string) error {
 func emptyVariables(dir, file string, env func(string) (string, bool)) diag.List {
 	_, diags := config.Load(config.LoadOptions{RepoDir: dir, Only: file, LookupEnv: env})
 	var out diag.List
+	defined := definedInV2(env)
 	for _, d := range diags {
-		if d.Severity == diag.Warning && strings.Contains(d.Message, "renders as empty text") {
+		if m := undefinedVariable.FindStringSubmatch(d.Message); m != nil && d.Severity == diag.Warning && !defined[m[1]] {
 			d.Message = strings.Replace(d.Message, "renders as empty text, as it did in the data.all blueprint", "renders as empty text in version 1 and is an error in version 2", 1)
 			out.Add(d)
 		}
+	}
+	return out
+}
+
+// definedInV2 are the template variables that version 2 defines whatever
+// a repo's files say: pipeline_name, the stage and the environment's.
+// migrate writes a version 1 reference to one whose value differs as
+// that value (pipeline_name). (A key of variables.yaml that a version 1
+// config did not read stays listed, as the migration notes say.)
+func definedInV2(env func(string) (string, bool)) map[string]bool {
+	none, err := os.MkdirTemp("", "blueprint-context-")
+	if err != nil {
+		return nil
+	}
+	defer os.RemoveAll(none)
+	ctx, _ := render.BuildContext(render.ContextOptions{LookupEnv: env, RepoDir: none, PipelineName: "pipeline"})
+	out := map[string]bool{}
+	for k := range ctx {
+		out[k] = true
 	}
 	return out
 }

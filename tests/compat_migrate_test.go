@@ -70,3 +70,38 @@ func TestCompatMigrateRewritesEveryBranch(t *testing.T) {
 		}
 	}
 }
+
+// TestCompatMigrateKeepsTheOldPipelineNameVariable: the template variable
+// pipeline_name of a data.all config was ORIGIN_PIPELINE_NAME, empty when
+// unset (utils/task_group_reader.py:70-72), while its topic's name has
+// the stack's pipeline name (engine/resource_task.py:104,
+// utils/stack_util.py:76-81), as the old ingestion_sns_config.yaml
+// example shows. migrate writes the reference as that environment
+// variable, so both mean the same with and without it.
+func TestCompatMigrateKeepsTheOldPipelineNameVariable(t *testing.T) {
+	tmpl, _ := compatRepo(t, "migrate/pipeline_name")
+	topics := resourcesOfType(tmpl, "AWS::SNS::Topic")
+	assert.Equal(t, "MyTopic-compat-sns-test", topics["MyTopicSNS625BF3EA"]["TopicName"])
+	raw, _ := json.Marshal(tmpl)
+	assert.Contains(t, string(raw), `":MyTopic--test"`, "the step publishes to MyTopic-{{pipeline_name}}-{{stage}} with pipeline_name empty")
+
+	dir := filepath.Join("testdata", "compat", "migrate", "pipeline_name")
+	repo, stderr := migrated(t, dir)
+	assert.Contains(t, stderr, `config.yaml:25:33: warning: pipeline_name of a data.all config was the environment variable ORIGIN_PIPELINE_NAME, empty when unset (utils/task_group_reader.py:70-72), and in version 2 it is the pipeline's name: written as env_var("ORIGIN_PIPELINE_NAME", "") to keep the meaning (write pipeline_name if the pipeline's name is meant)`)
+	assert.NotContains(t, stderr, `undefined variable "pipeline_name"`)
+	out, err := os.ReadFile(filepath.Join(repo, "config.yaml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(out), `topic_name: MyTopic-{{env_var("ORIGIN_PIPELINE_NAME", "")}}-{{stage}}`)
+	assert.Contains(t, string(out), "physical_name: MyTopic-{{ pipeline_name|aws_name }}-{{ stage|aws_name }}")
+
+	origin := testkit.Env("AWSREGION", "eu-west-1", "AWSACCOUNTID", "111111111111", "BUCKET_NAME", "pipeline-bucket", "STAGE", "test", "ORIGIN_PIPELINE_NAME", "team-sns")
+	for _, env := range []func(string) (string, bool){compatEnv, origin} {
+		before, after := testkit.Plan(t, dir, testkit.Options{Env: env}), testkit.Plan(t, repo, testkit.Options{Env: env})
+		require.Len(t, after, 1)
+		assert.JSONEq(t, string(testkit.Definition(t, before[0])), string(testkit.Definition(t, after[0])))
+	}
+	// With ORIGIN_PIPELINE_NAME set, the step publishes to the topic of
+	// the config, MyTopic-team-sns-test.
+	def := testkit.Definition(t, testkit.Plan(t, repo, testkit.Options{Env: origin})[0])
+	assert.Contains(t, string(def), `"TopicArn": "${bp:sns_topic:MyTopic:arn}"`)
+}

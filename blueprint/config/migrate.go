@@ -49,6 +49,11 @@ func migrateFile(path string, src []byte, version bool, upgrade func(d *Decoder,
 	}
 	root := resolve(&doc)
 	d := NewDecoder(NewSource(path, masked, masked, nil))
+	if version {
+		// A config's template context; job files were rendered with
+		// their job's config.variables (engine/athena/athena_task.py:38-44).
+		d.Diags.Add(rewriteV1Variables(path, mask)...)
+	}
 	if root == nil || root.Kind != yaml.MappingNode {
 		d.Diags.Add(diag.Diagnostic{File: path, Line: 1, Message: "cannot migrate: the file is not a mapping"})
 		return nil, d.Diags

@@ -155,3 +155,30 @@ func TestMisplacedFindsAKeyWrittenIntoABranch(t *testing.T) {
 		assert.Equal(t, want, got, "%s", text)
 	}
 }
+
+func TestMigrateWritesPipelineNameAsVersion1ReadIt(t *testing.T) {
+	tests := []struct{ name, src, want string }{
+		{"an expression", "name: p\ncomment: \"{{pipeline_name}}-{{ pipeline_name|lower }}\"\n",
+			"comment: \"{{env_var(\"ORIGIN_PIPELINE_NAME\", \"\")}}-{{ env_var(\"ORIGIN_PIPELINE_NAME\", \"\")|lower }}\""},
+		{"a condition", "name: p\n{% if pipeline_name == 'a' %}\ncomment: a\n{% endif %}\n",
+			"{% if env_var(\"ORIGIN_PIPELINE_NAME\", \"\") == 'a' %}"},
+		{"not a string, an attribute, another name or a comment",
+			"name: p\ncomment: \"{{ 'pipeline_name' }}{{ x.pipeline_name }}{{ my_pipeline_name }}{# pipeline_name #}\"\n",
+			"comment: \"{{ 'pipeline_name' }}{{ x.pipeline_name }}{{ my_pipeline_name }}{# pipeline_name #}\""},
+		{"a template that sets it means its own value",
+			"name: p\n{% set pipeline_name = 'x' %}\ncomment: \"{{ pipeline_name }}\"\n",
+			"comment: \"{{ pipeline_name }}\""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, diags := Migrate("config.yaml", []byte(tt.src))
+			require.False(t, diags.HasErrors(), "%v", diags)
+			assert.Contains(t, string(out), tt.want)
+			n := strings.Count(tt.want, "env_var")
+			assert.Len(t, diags, n, "one warning per reference: %v", diags)
+		})
+	}
+	_, diags := Migrate("config.yaml", []byte("name: p\ncomment: \"a {{ pipeline_name }}\"\n"))
+	require.Len(t, diags, 1)
+	assert.Equal(t, "config.yaml:2:16: warning: pipeline_name of a data.all config was the environment variable ORIGIN_PIPELINE_NAME, empty when unset (utils/task_group_reader.py:70-72), and in version 2 it is the pipeline's name: written as env_var(\"ORIGIN_PIPELINE_NAME\", \"\") to keep the meaning (write pipeline_name if the pipeline's name is meant)", diags[0].String())
+}
