@@ -93,6 +93,8 @@ func upgradeItem(d *Decoder, it *yaml.Node, step bool) {
 		upgradeLambda(d, it, step)
 	case "athena_query":
 		upgradeAthena(d, it)
+	case "athena_prepared_statement", "athena_prepare_statement":
+		upgradePreparedStatement(d, it)
 	case "lambda_layer":
 		upgradeLayer(d, it)
 	case "sagemaker_training", "sagemaker_hpo", "sagemaker_processing", "sagemaker_model", "sagemaker_batch_transform", "sagemaker_endpoint_config", "sagemaker_endpoint":

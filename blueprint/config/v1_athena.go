@@ -58,3 +58,38 @@ func upgradeAthena(d *Decoder, it *yaml.Node) {
 	mapDefault(r, "retry_attempt", "3")
 	mapDefault(r, "backoff_rate", "1.1")
 }
+
+// upgradePreparedStatement reads an athena_prepared_statement as
+// make_athena_prepared_statement did: the query (query.file or
+// query.query_string) rendered with Jinja, config.query.variables its only
+// context (engine/athena/athena_prepared_statement.py:95-101).
+func upgradePreparedStatement(d *Decoder, it *yaml.Node) {
+	cfg := mapGet(it, "config")
+	if cfg == nil || cfg.Kind != yaml.MappingNode {
+		return
+	}
+	mapDefault(cfg, "query_format", "dataall")
+	qk, q := mapEntry(cfg, "query")
+	if q == nil || q.Kind != yaml.MappingNode {
+		return
+	}
+	const where = "engine/athena/athena_prepared_statement.py:95-101"
+	if k, vars := mapEntry(q, "variables"); vars != nil && !isNull(vars) {
+		v1Unread(d, cfg, "config.", "the query was rendered with config.query.variables, "+where, "variables")
+		mapDelete(q, "variables")
+		mapSet(cfg, k, "variables", vars)
+		return
+	}
+	mapDelete(q, "variables")
+	// Jinja's Template.render(None) raised a TypeError.
+	what := "no variables"
+	if k, v := mapEntry(cfg, "variables"); v != nil {
+		if v.Kind == yaml.MappingNode {
+			what = "config.variables, the key the data.all blueprint's README showed"
+		} else {
+			d.Warnf(k, "config.variables", "config.variables is not a mapping of variables; left out")
+			mapDelete(cfg, "variables")
+		}
+	}
+	d.Warnf(qk, "config.query", "the data.all blueprint crashed on a prepared statement without config.query.variables (it rendered the query with None, %s); rendered with %s", where, what)
+}

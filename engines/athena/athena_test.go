@@ -3,6 +3,7 @@ package athena_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -242,5 +243,27 @@ func TestAthenaFixtureSynthesizes(t *testing.T) {
 	require.NoError(t, err)
 	for _, want := range []string{":s3:::example-audit/results/*", ":s3:::example-pipeline-bucket/athena-results/Refresh/*", ":workgroup/analytics\"", `"Action":["kms:Decrypt","kms:GenerateDataKey"],"Effect":"Allow","Resource":"arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"`} {
 		assert.Contains(t, string(policy), want)
+	}
+}
+
+// TestStatementQueryFormat: query_format dataall renders a prepared
+// statement as data.all did (an undefined variable empty, with a warning;
+// a runtime reference inserted as written); the default keeps both errors.
+func TestStatementQueryFormat(t *testing.T) {
+	cfg := func(format string) string {
+		return "version: 2\nname: p\naws_resources:\n  - name: s\n    type: athena_prepared_statement\n    config:\n" + format +
+			"      variables: {day: $.day}\n      query: {query_string: 'SELECT * FROM {% raw %}{{ db }}.t WHERE d = {{ day }}{% endraw %}'}\n"
+	}
+	for _, tt := range []struct{ format, want string }{
+		{"      query_format: dataall\n", `config.yaml:9:29: warning: aws_resources[0].config.query.query_string: undefined variable "db" renders as empty text, as it did in the data.all blueprint`},
+		{"", `config.yaml:8:29: aws_resources[0].config.query.query_string: undefined variable "db" (did you mean "day"?)`},
+	} {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(cfg(tt.format)), 0o644))
+		got := testkit.Diagnostics(t, dir, testkit.Options{})
+		assert.Contains(t, got, tt.want)
+		if tt.format != "" {
+			assert.Contains(t, got, "0 errors", "the runtime reference is inserted as written")
+		}
 	}
 }

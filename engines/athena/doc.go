@@ -80,5 +80,8 @@
 // is a workgroup resource of this config or an existing one (e.g.
 // primary); its AWS name is <name>_<pipeline>_<stage> (- becomes _), so
 // stages sharing a workgroup do not collide, and jobs that name it run
-// the right one. Jobs must run in the statement's workgroup.
+// the right one. Jobs must run in the statement's workgroup. With
+// config.query_format: dataall its text is rendered as the data.all
+// blueprint rendered it: an undefined variable empty, with a warning, and a
+// runtime reference inserted as written.
 package athena

@@ -66,6 +66,10 @@ type PreparedStatementSpec struct {
 		File        string          `yaml:"file"`
 		Workgroup   string          `yaml:"workgroup"`
 		Variables   map[string]any  `yaml:"variables"`
+		// QueryFormat dataall renders the statement as the data.all
+		// blueprint did: an undefined variable renders as empty text, with
+		// a warning, and a runtime reference is inserted as written.
+		QueryFormat string `yaml:"query_format" validate:"omitempty,oneof=blueprint dataall"`
 		// CustomResource creates the statement with a custom resource
 		// calling the Athena API (Custom::Athena-Prepared-Statement), as
 		// the data.all blueprint did, instead of AWS::Athena::PreparedStatement.
@@ -153,7 +157,11 @@ func (PreparedStatement) Check(spec any, c *engine.CheckContext) {
 		}
 		src.text, display = string(b), src.file
 	}
-	r, diags := renderSQL(c.Stack.RepoDir, display, src.text, cfg.Variables)
+	renderer := renderSQL
+	if cfg.QueryFormat == DataAll {
+		renderer = renderDataAllSQL
+	}
+	r, diags := renderer(c.Stack.RepoDir, display, src.text, cfg.Variables)
 	if src.file == "" {
 		// Positions inside an inline query mean nothing in the config:
 		// point at the query instead.
