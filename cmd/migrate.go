@@ -2,8 +2,8 @@ package cmd
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -19,6 +19,7 @@ import (
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"github.com/blueprint-dev/blueprint/blueprint/render"
+	"github.com/blueprint-dev/blueprint/internal/dircopy"
 )
 
 func (a *App) migrateCmd() *cobra.Command {
@@ -305,29 +306,12 @@ var (
 	undefinedVariable = regexp.MustCompile(`undefined variable "([^"]+)" renders as empty text`)
 )
 
-// copyRepo copies a repo's files, without what builds leave in it.
+// builtDirs are the folders builds leave in a repo, not copied to check
+// a migration.
+var builtDirs = map[string]bool{".git": true, "cdk.out": true, "node_modules": true, ".blueprint": true}
+
 func copyRepo(from, to string) error {
-	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if d.IsDir() && (d.Name() == ".git" || d.Name() == "cdk.out" || d.Name() == "node_modules" || d.Name() == ".blueprint") && rel != "." {
-			return filepath.SkipDir
-		}
-		target := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, raw, 0o644)
-	})
+	return dircopy.Copy(from, to, func(rel string, dir bool) bool { return dir && builtDirs[path.Base(rel)] })
 }
 
 // emptyVariables lists the variables of a version 1 file that render as

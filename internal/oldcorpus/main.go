@@ -6,6 +6,11 @@
 //
 //	go run ./internal/oldcorpus -old ~/dataall/backend/blueprints/ml_data_pipeline
 //
+// (The table: synth ok, expected failure at the fault the old tool had
+// too, or synth FAILS; then round trip: same templates, round trip
+// differs, or refused with migrate's diagnostics. main_test.go runs it on a
+// small fake of the old layout.)
+//
 // DIR is a checkout of the old tool's folder (data-dot-all/dataall,
 // backend/blueprints/ml_data_pipeline/). It is only read: each config is
 // laid out in a temporary copy, removed afterwards unless -keep is given.
@@ -19,6 +24,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -31,6 +37,7 @@ import (
 
 	"github.com/blueprint-dev/blueprint/cmd"
 	"github.com/blueprint-dev/blueprint/engines"
+	"github.com/blueprint-dev/blueprint/internal/dircopy"
 )
 
 // env is what data.all's CodeBuild project set when it synthesized
@@ -46,6 +53,9 @@ type layout struct {
 	name    string
 	config  string            // the config, relative to the old folder
 	overlay map[string]string // example folder → where the README puts it
+	// fault is where synth must fail ("config.yaml:34:16"), for a config
+	// the old tool could not take either; "" when it must synthesize.
+	fault string
 }
 
 // corpus is the old tool's 18 configs. The examples are copied over the
@@ -78,7 +88,8 @@ func corpus() []layout {
 		ex + "trigger_athena_choice_sns_example/variables.yaml":   "variables.yaml",
 	}
 	l = append(l,
-		layout{name: ex + "trigger_athena_choice_sns_example/config.yaml", config: ex + "trigger_athena_choice_sns_example/config.yaml", overlay: athena},
+		// Line 49, ''{{pipeline_bucket}}'', is not YAML once BUCKET_NAME is set.
+		layout{name: ex + "trigger_athena_choice_sns_example/config.yaml", config: ex + "trigger_athena_choice_sns_example/config.yaml", overlay: athena, fault: "config.yaml:49:30"},
 		layout{name: ex + "trigger_athena_choice_sns_example/ingestion_sns_config.yaml", config: ex + "trigger_athena_choice_sns_example/ingestion_sns_config.yaml", overlay: athena},
 		layout{name: ex + "cats-batch_example/config.yaml", config: ex + "cats-batch_example/config.yaml",
 			overlay: map[string]string{ex + "cats-batch_example/resources/img_manipulation": "customcode/batch/img_manipulation"}},
@@ -86,7 +97,12 @@ func corpus() []layout {
 	for _, f := range []string{"config_all_tasks", "config_no_resource", "config_nominal", "config_resource_err", "config_resource_only",
 		"config_training", "config_training_complete", "config_training_with_triggers", "config_with_api_gateway", "config_with_schedules", "config_with_template"} {
 		p := "tests/unittests/config_files/" + f + ".yaml"
-		l = append(l, layout{name: p, config: p})
+		lo := layout{name: p, config: p}
+		if f == "config_resource_err" {
+			// Its layer_ref names a layer it does not define.
+			lo.fault = "config.yaml:34:16"
+		}
+		l = append(l, lo)
 	}
 	return l
 }
@@ -108,12 +124,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, "oldcorpus: -old DIR is required")
 		os.Exit(2)
 	}
-	code := run(*old, *keep, *only)
+	code := run(os.Stdout, *old, corpus(), *keep, *only)
 	jsii.Close()
 	os.Exit(code)
 }
 
-func run(old string, keep bool, only string) int {
+// run lays out and checks each config of layouts, printing the table to
+// w.
+func run(w io.Writer, old string, layouts []layout, keep bool, only string) int {
 	if _, err := os.Stat(filepath.Join(old, "config.yaml")); err != nil {
 		fmt.Fprintf(os.Stderr, "oldcorpus: %s is not the old blueprint folder: %v\n", old, err)
 		return 2
@@ -126,44 +144,58 @@ func run(old string, keep bool, only string) int {
 	if !keep {
 		defer os.RemoveAll(tmp)
 	}
-	synthOK, same := 0, 0
+	synthOK, expected, same := 0, 0, 0
 	n := 0
-	for i, l := range corpus() {
+	for i, l := range layouts {
 		if only != "" && !strings.Contains(l.name, only) {
 			continue
 		}
 		n++
 		dir := filepath.Join(tmp, fmt.Sprintf("%02d", i+1))
 		if err := lay(old, dir, l); err != nil {
-			fmt.Printf("%-62s | layout failed: %v\n", l.name, err)
+			fmt.Fprintf(w, "%-62s | layout failed: %v\n", l.name, err)
 			continue
 		}
-		r := check(dir)
+		r := check(dir, l.fault)
 		if r.synthOK {
 			synthOK++
+		}
+		if r.atFault {
+			expected++
 		}
 		if r.same {
 			same++
 		}
-		fmt.Printf("%-62s | %s | %s\n", l.name, r.synth, r.migrate)
+		fmt.Fprintf(w, "%-62s | %s | %s\n", l.name, r.synth, r.migrate)
 		if keep {
-			fmt.Printf("%-62s   (in %s)\n", "", dir)
+			fmt.Fprintf(w, "%-62s   (in %s)\n", "", dir)
 		}
 	}
-	fmt.Printf("%d of %d synthesize; %d of %d migrate to the same templates\n", synthOK, n, same, n)
+	fmt.Fprintf(w, "%d of %d synthesize, %d fail at their expected fault; %d of %d migrate to the same templates\n", synthOK, n, expected, same, n)
 	return 0
 }
 
 type result struct {
-	synthOK, same  bool
-	synth, migrate string
+	synthOK, atFault, same bool
+	synth, migrate         string
 }
 
-func check(dir string) result {
+// check synthesizes the repo at dir, migrates it and synthesizes it again;
+// fault is where the first synth must fail, "" when it must not.
+func check(dir, fault string) result {
 	var r result
 	code, stderr := blueprint("synth", "--skip-bundling", "--no-cache", "-C", dir, "--out", filepath.Join(dir, "cdk.out"))
 	r.synth = summary(code, stderr)
 	r.synthOK = code == 0
+	switch {
+	case fault != "" && r.synthOK:
+		r.synth += " (UNEXPECTED: the old tool failed at " + fault + ")"
+	case fault != "" && strings.HasPrefix(firstDiagnostics(stderr, 1), fault+": "):
+		r.atFault = true
+		r.synth = "expected failure: " + firstDiagnostics(stderr, 1)
+	case fault != "":
+		r.synth += " (UNEXPECTED: the old tool failed at " + fault + ")"
+	}
 	code, stderr = blueprint("migrate", "--write", dir)
 	if code != 0 {
 		r.migrate = "refused: " + firstDiagnostics(stderr, 2)
@@ -370,7 +402,7 @@ func templates(dir string) (map[string]map[string]any, error) {
 // example's folders where the README puts them, then the config as
 // config.yaml.
 func lay(old, dir string, l layout) error {
-	if err := copyTree(old, dir, func(rel string) bool { return rel == "examples" }); err != nil {
+	if err := dircopy.Copy(old, dir, func(rel string, _ bool) bool { return rel == "examples" }); err != nil {
 		return err
 	}
 	keys := make([]string, 0, len(l.overlay))
@@ -379,7 +411,7 @@ func lay(old, dir string, l layout) error {
 	}
 	sort.Strings(keys)
 	for _, from := range keys {
-		if err := copyTree(filepath.Join(old, from), filepath.Join(dir, l.overlay[from]), nil); err != nil {
+		if err := dircopy.Copy(filepath.Join(old, from), filepath.Join(dir, l.overlay[from]), nil); err != nil {
 			return err
 		}
 	}
@@ -388,36 +420,4 @@ func lay(old, dir string, l layout) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "config.yaml"), raw, 0o644)
-}
-
-// copyTree copies a file or a folder, merging into what is there; skip
-// says which relative paths to leave out.
-func copyTree(from, to string, skip func(string) bool) error {
-	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if skip != nil && rel != "." && skip(filepath.ToSlash(rel)) {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		target := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(target, raw, 0o644)
-	})
 }
