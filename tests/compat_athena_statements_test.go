@@ -37,7 +37,7 @@ func sdkCall(t *testing.T, v any) map[string]any {
 // the texts are what Jinja2 renders for the same inputs), undefined
 // variables empty with a warning.
 func TestCompatPreparedStatementsRenderAsTheOldTool(t *testing.T) {
-	tmpl, _ := compatRepo(t, "athena_statements")
+	tmpl, states := compatRepo(t, "athena_statements")
 	stmts := resourcesOfType(tmpl, "Custom::Athena-Prepared-Statement")
 	queries := map[string]string{}
 	for _, p := range stmts {
@@ -58,10 +58,22 @@ func TestCompatPreparedStatementsRenderAsTheOldTool(t *testing.T) {
 		"top_customers": "SELECT customer, sum(amount) FROM sales.orders WHERE day = ? GROUP BY customer LIMIT 10",
 	}, queries)
 
+	// The step's variables list executed the statement as
+	// States.Format('EXECUTE s USING {}', …) (athena_config_reader.py:88-93),
+	// one {} per variable here.
+	var executes []any
+	for _, st := range states {
+		if p, ok := st["Parameters"].(map[string]any); ok && p["QueryString.$"] != nil {
+			executes = append(executes, p["QueryString.$"])
+		}
+	}
+	assert.Equal(t, []any{"States.Format('EXECUTE sales_by_region USING {}, {}', $.region, $.day)"}, executes)
+
 	diags := testkit.Diagnostics(t, filepath.Join("testdata", "compat", "athena_statements"), testkit.Options{Env: compatEnv})
 	for _, want := range []string{
 		`customcode/athena/statements/sales.sql:1:26: warning: undefined variable "note" renders as empty text, as it did in the data.all blueprint`,
 		"config.yaml:20:7: warning: config.variables: the data.all blueprint did not read config.variables (the query was rendered with config.query.variables, engine/athena/athena_prepared_statement.py:95-101); left out as it did",
+		"config.yaml:49:22: warning: groups[0].jobs[0].config.variables: the data.all blueprint wrote one {} for these 2 variables (EXECUTE sales_by_region USING {}, engine/athena/athena_config_reader.py:88-93), and Step Functions refuses a States.Format with more arguments than {}; each variable gets its own {} here",
 		"config.yaml:37:7: warning: config.query: the data.all blueprint crashed on a prepared statement without config.query.variables (it rendered the query with None, engine/athena/athena_prepared_statement.py:95-101); rendered with config.variables, the key the data.all blueprint's README showed",
 	} {
 		assert.Contains(t, diags, want)

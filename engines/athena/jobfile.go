@@ -143,6 +143,9 @@ type loader struct {
 	s    *QuerySpec
 	wg   string // the workgroup the queries run in
 	base string // the YAML's directory
+	// warnedUsing is set once the step's variables list was said to have
+	// had one {} in data.all's EXECUTE … USING.
+	warnedUsing bool
 }
 
 func (l *loader) errorf(path, format string, args ...any) *diag.Diagnostic {
@@ -243,6 +246,10 @@ func (l *loader) statement(p string, q *Query) {
 			q.writes = writes(it.Spec.(*PreparedStatementSpec).statement)
 		}
 		q.sql.format = executeFormat(q.statement, list)
+		if len(list) > 1 && !l.warnedUsing {
+			l.warnedUsing = true
+			l.c.Warnf("config.variables", "the data.all blueprint wrote one {} for these %d variables (EXECUTE %s USING {}, engine/athena/athena_config_reader.py:88-93), and Step Functions refuses a States.Format with more arguments than {}; each variable gets its own {} here", len(list), name)
+		}
 		return
 	}
 	if it := l.c.Resource(name, PreparedStatementType); it != nil {
