@@ -50,6 +50,7 @@ func TestAllTypesSynthesizes(t *testing.T) {
 		"config.yaml:232:40: warning: undefined variable \"pipeline_name\" renders as empty text, as it did in the data.all blueprint (set it in variables.yaml or with --var pipeline_name=…, or write {{ pipeline_name|default:'' }})",
 		"config.yaml:243:11: warning: config.command: the data.all blueprint did not read config.command (only config.container_overrides.command and command_from_path reached the job, engine/batch/batch_task.py:90-113, 261-263); left out as it did",
 		"config.yaml:370:46: warning: groups[6].jobs[0].choices[0].groups[0].jobs[0].config.instance_type: SageMaker instance types start with ml.; using ml.c5.2xlarge",
+		"config.yaml:377:33: warning: groups[6].jobs[0].choices[0].groups[1].jobs[0].type: the data.all blueprint's tag Lambda for an endpoint had a syntax error (Tags=[ $.job_names.tags], endpoint_task.py:163-181) and failed the run once the endpoint was made; the endpoint is tagged with $.job_names.tags instead",
 	}, printed)
 	a := testkit.Synth(t, stacks, false)
 	// The example's Glue connection names placeholder ids; blueprint warns,

@@ -51,7 +51,7 @@ const endpointFlowCases = `{
     "AnEndpointInServiceIsUpdated": {
       "Model: delete existing": "Deleted", "Model": "Created",
       "Config: delete existing": "NotFound", "Config": "ConfigCreated",
-      "Endpoint: exists?": "InService", "Endpoint: update": "Created", "Endpoint: status": "InService"},
+      "Endpoint: exists?": "InService", "Endpoint: tag": "Tagged", "Endpoint: update": "Created", "Endpoint: status": "InService"},
     "AMissingEndpointIsCreated": {
       "Model: delete existing": "NotFound", "Model": "Created",
       "Config: delete existing": "Deleted", "Config": "ConfigCreated",
@@ -73,19 +73,24 @@ const endpointFlowCases = `{
     "Deleted": {"0": {"Return": {}}},
     "NotFound": {"0": {"Throw": {"Error": "SageMaker.SageMakerException", "Cause": "Could not find it"}}},
     "Created": {"0": {"Return": {}}},
+    "Tagged": {"0": {"Return": {"Tags": []}}},
     "ConfigCreated": {"0": {"Return": {"EndpointConfigArn": "arn:aws:sagemaker:eu-west-1:111111111111:endpoint-config/iris-config"}}},
-    "InService": {"0": {"Return": {"EndpointStatus": "InService"}}},
-    "Failed": {"0": {"Return": {"EndpointStatus": "Failed"}}},
-    "Updating": {"0": {"Return": {"EndpointStatus": "Updating"}}},
-    "AlwaysCreating": {"0-9": {"Return": {"EndpointStatus": "Creating"}}}
+    "InService": {"0": {"Return": {"EndpointStatus": "InService", "EndpointArn": "arn:aws:sagemaker:eu-west-1:111111111111:endpoint/iris"}}},
+    "Failed": {"0": {"Return": {"EndpointStatus": "Failed", "EndpointArn": "arn:aws:sagemaker:eu-west-1:111111111111:endpoint/iris"}}},
+    "Updating": {"0": {"Return": {"EndpointStatus": "Updating", "EndpointArn": "arn:aws:sagemaker:eu-west-1:111111111111:endpoint/iris"}}},
+    "AlwaysCreating": {"0-9": {"Return": {"EndpointStatus": "Creating", "EndpointArn": "arn:aws:sagemaker:eu-west-1:111111111111:endpoint/iris"}}}
   },
   "Expectations": {"endpoint-flow": {
     "AnEndpointInServiceIsUpdated": {
       "Input": {"EndPoint": {"name": "iris", "config_name": "iris-config"}, "model_name": "iris", "artifacts": "s3://b/model.tar.gz"},
       "Status": "SUCCEEDED",
-      "Visited": ["Endpoint: exists", "Endpoint: update", "Endpoint: status", "Endpoint: in service"],
+      "Visited": ["Task Execution Id", "Endpoint: tag", "Endpoint: exists", "Endpoint: update", "Endpoint: status", "Endpoint: in service"],
       "NotVisited": ["Endpoint", "Endpoint: delete", "Endpoint: wait"],
-      "TaskInputs": {"Endpoint: update": {"EndpointName": "iris", "EndpointConfigName": "iris-config"}, "Model": {"ModelName": "model"}},
+      "TaskInputs": {"Endpoint: update": {"EndpointName": "iris", "EndpointConfigName": "iris-config"},
+        "Model": {"ModelName": "model", "Tags": [{"Key": "Application", "Value": "data.all"}, {"Key": "PipelineInfo", "Value": "test/endpoint flow"}]},
+        "Config": {"Tags": [{"Key": "Application", "Value": "data.all"}, {"Key": "PipelineInfo", "Value": "test/endpoint flow"}]},
+        "Endpoint: tag": {"ResourceArn": "arn:aws:sagemaker:eu-west-1:111111111111:endpoint/iris",
+          "Tags": [{"Key": "Application", "Value": "data.all"}, {"Key": "PipelineInfo", "Value": "test/endpoint flow"}, {"Key": "ExecutionID", "Value": "AnEndpointInServiceIsUpdated"}]}},
       "Output": {"EndPoint": {"name": "iris", "config_name": "iris-config"}, "model_name": "iris", "artifacts": "s3://b/model.tar.gz",
         "model": false, "endpointconfig": "arn:aws:sagemaker:eu-west-1:111111111111:endpoint-config/iris-config",
         "endpoint_exists": true, "endpoint_creation_status": {"attempts": 1, "status": "InService"}}},
@@ -93,7 +98,9 @@ const endpointFlowCases = `{
       "Input": {"EndPoint": {"name": "iris", "config_name": "iris-config"}, "model_name": "iris", "artifacts": "s3://b/model.tar.gz"},
       "Status": "SUCCEEDED",
       "Visited": ["Model: none to delete", "Config: deleted", "Endpoint: does not exist", "Endpoint"],
-      "NotVisited": ["Endpoint: update"]},
+      "NotVisited": ["Endpoint: update", "Endpoint: tag"],
+      "TaskInputs": {"Endpoint": {"EndpointName": "iris", "EndpointConfigName": "iris-config",
+        "Tags": [{"Key": "Application", "Value": "data.all"}, {"Key": "PipelineInfo", "Value": "test/endpoint flow"}, {"Key": "ExecutionID", "Value": "AMissingEndpointIsCreated"}]}}},
     "AFailedEndpointIsMadeAgain": {
       "Input": {"EndPoint": {"name": "iris", "config_name": "iris-config"}, "model_name": "iris", "artifacts": "s3://b/model.tar.gz"},
       "Status": "SUCCEEDED",

@@ -262,7 +262,9 @@ func TestCompatSageMakerKeepsTheOldResultsAndNames(t *testing.T) {
 	// model_path_from_bucket (mappers/sm_model_mapper.py:22-91).
 	mb := states["Model From Bucket"]
 	assert.Equal(t, map[string]any{"ExecutionRoleArn": "arn:aws:iam::111111111111:role/models", "ModelName.$": "$.bucket_model",
-		"PrimaryContainer": map[string]any{"Image": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/compat-pipeline:sagemaker_serve", "ModelDataUrl": "s3://models/iris/model.tar.gz"}},
+		"PrimaryContainer": map[string]any{"Image": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/compat-pipeline:sagemaker_serve", "ModelDataUrl": "s3://models/iris/model.tar.gz"},
+		// The stack's tags, which a tag Lambda added (model_task.py:93-134).
+		"Tags": []any{map[string]any{"Key": "Application", "Value": "data.all"}, map[string]any{"Key": "PipelineInfo", "Value": "test/compat sagemaker"}}},
 		mb["Parameters"])
 	assert.EqualValues(t, 60, mb["HeartbeatSeconds"])
 	assert.EqualValues(t, 600, mb["TimeoutSeconds"])
@@ -308,7 +310,7 @@ func TestCompatSageMakerKeepsTheOldResultsAndNames(t *testing.T) {
 	assert.EqualValues(t, 15, states["Endpoint: wait"]["Seconds"])
 	assert.Equal(t, "$.endpoint_creation_status", states["Endpoint: count"]["ResultPath"])
 	// Without endpoint:, the endpoint is named after the job (:78,92); "false" does not wait.
-	assert.Equal(t, map[string]any{"EndpointName": "iris-endpoint", "EndpointConfigName": "iris-endpoint-config"}, states["iris-endpoint"]["Parameters"])
+	assert.Equal(t, map[string]any{"EndpointName": "iris-endpoint", "EndpointConfigName": "iris-endpoint-config", "Tags.$": "$.job_names.tags"}, states["iris-endpoint"]["Parameters"])
 	assert.NotContains(t, states, "iris-endpoint: start waiting")
 
 	// Processing: the ECR_REPOSITORY image running python3 <main>

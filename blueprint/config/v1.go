@@ -53,6 +53,7 @@ func upgradeV1(d *Decoder, root *yaml.Node, ctx map[string]any) {
 		upgradeGroups(d, mapGet(c, "groups"))
 	}
 	upgradeGlueJobs(d, root, ctx)
+	upgradeJobNames(d, root, props)
 }
 
 func upgradeGroups(d *Decoder, groups *yaml.Node) {

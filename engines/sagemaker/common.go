@@ -195,6 +195,41 @@ func imageOf(stack *config.Stack, step string, a *Algorithm, im *Image) string {
 	return ""
 }
 
+// Tagging is what a step tags the job, model, endpoint configuration or
+// endpoint it makes with.
+type Tagging struct {
+	// TagsPath is a $. path to the tags, a list of {Key, Value}, read when
+	// the step runs ($.job_names.tags, which properties.job_names writes).
+	TagsPath string `yaml:"tags_path"`
+	// StackTags tags with the stack's data.all tags, fixed at synth (the
+	// ones $.job_names.tags holds, without ExecutionID).
+	StackTags bool `yaml:"stack_tags"`
+}
+
+func (t *Tagging) checkTags(c *engine.CheckContext, at string) {
+	path(c, at+"tags_path", t.TagsPath)
+	if t.TagsPath != "" && t.StackTags {
+		c.Errorf(at+"stack_tags", "give tags_path or stack_tags, not both")
+	}
+}
+
+// tagged reports whether the step tags what it makes.
+func (t *Tagging) tagged() bool { return t.TagsPath != "" || t.StackTags }
+
+// applyTags writes Tags (or Tags.$) into a create call's parameters.
+func (t *Tagging) applyTags(p *engine.PlanContext, params map[string]any) {
+	switch {
+	case t.TagsPath != "":
+		params["Tags.$"] = t.TagsPath
+	case t.StackTags:
+		var tags []map[string]any
+		for _, tg := range p.Stack.DataAllTags() {
+			tags = append(tags, map[string]any{"Key": tg.Key, "Value": tg.Value})
+		}
+		params["Tags"] = tags
+	}
+}
+
 // syncRule is the EventBridge rule Step Functions manages for a .sync job.
 func syncRule(p *engine.PlanContext, name string) {
 	p.Allow([]string{"events:PutTargets", "events:PutRule", "events:DescribeRule"}, engine.ARN("events", "rule/"+name))

@@ -33,6 +33,7 @@ type EndpointConfigSpec struct {
 		DeleteExistingResultPath string `yaml:"delete_existing_result_path"`
 		// ArnResultPath keeps the new configuration's ARN.
 		ArnResultPath string `yaml:"arn_result_path"`
+		Tagging       `yaml:",inline"`
 	} `yaml:"config" validate:"required"`
 }
 
@@ -59,6 +60,7 @@ func (EndpointConfig) Check(spec any, c *engine.CheckContext) {
 		c.Errorf("config.delete_existing_result_path", "needs delete_existing: true")
 	}
 	s.Config.TaskOptions.check(c, "config.")
+	s.Config.Tagging.checkTags(c, "config.")
 	s.Config.InstanceType = instanceType(c, "config.instance_type", s.Config.InstanceType)
 	if s.Config.AcceleratorType != "" && !strings.HasPrefix(s.Config.AcceleratorType, "ml.eia") {
 		c.Errorf("config.accelerator_type", "%q is not an Elastic Inference accelerator, e.g. ml.eia2.medium", s.Config.AcceleratorType)
@@ -80,6 +82,7 @@ func (EndpointConfig) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, erro
 	if cfg.KmsKey != "" {
 		params["KmsKeyId"] = cfg.KmsKey
 	}
+	cfg.Tagging.applyTags(p, params)
 	create := task("createEndpointConfig", params, engine.FirstNonEmpty(s.Description, s.Comment))
 	cfg.TaskOptions.apply(create)
 	p.Allow([]string{"sagemaker:CreateEndpointConfig", "sagemaker:AddTags"}, engine.ARN("sagemaker", "endpoint-config/*"))
@@ -133,6 +136,10 @@ type EndpointSpec struct {
 		WaitBeforeCheck bool `yaml:"wait_before_check"`
 		// StatusPath is where the polling keeps {attempts, status}.
 		StatusPath string `yaml:"status_path"`
+		// Tagging tags a created endpoint; with create_or_update, one in
+		// service is tagged before it is updated (UpdateEndpoint takes no
+		// tags; an endpoint keeps its own).
+		Tagging `yaml:",inline"`
 	} `yaml:"config"`
 }
 
@@ -159,6 +166,10 @@ func (Endpoint) Check(spec any, c *engine.CheckContext) {
 	s.Config.TaskOptions.check(c, "config.")
 	if s.Config.CreateOrUpdate && s.Config.Update {
 		c.Errorf("config.update", "give update or create_or_update, not both")
+	}
+	s.Config.Tagging.checkTags(c, "config.")
+	if s.Config.Update && s.Config.Tagging.tagged() {
+		c.Errorf("config.update", "an updated endpoint cannot be tagged: UpdateEndpoint takes no tags").Hint = "use create_or_update: an endpoint in service is tagged, then updated"
 	}
 }
 
@@ -198,18 +209,29 @@ func (Endpoint) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		verdict := func(v any, next string) *asl.State {
 			return &asl.State{Type: asl.Pass, Result: v, ResultPath: asl.Path(exists), Next: next}
 		}
-		create, update := task("createEndpoint", params, comment), task("updateEndpoint", params, comment)
+		create, update := task("createEndpoint", withTags(p, &cfg.Tagging, params), comment), task("updateEndpoint", params, comment)
 		cfg.TaskOptions.apply(create)
 		cfg.TaskOptions.apply(update)
 		secs := 30
+		found, inService := map[string]any{"status.$": "$.EndpointStatus"}, p.StateName("exists")
+		if cfg.Tagging.tagged() {
+			found["arn.$"] = "$.EndpointArn"
+			inService = p.StateName("tag")
+		}
 		add(p.StateName("exists?"), &asl.State{Type: asl.Task, Resource: "arn:aws:states:::aws-sdk:sagemaker:describeEndpoint", Parameters: describe,
-			ResultSelector: map[string]any{"status.$": "$.EndpointStatus"}, ResultPath: asl.Path(exists), Next: p.StateName("status?"),
+			ResultSelector: found, ResultPath: asl.Path(exists), Next: p.StateName("status?"),
 			Catch: []asl.Catcher{{ErrorEquals: []string{"States.TaskFailed"}, Next: p.StateName("does not exist"), ResultPath: asl.Discard()}}})
 		add(p.StateName("status?"), &asl.State{Type: asl.Choice, Choices: []*asl.ChoiceRule{
-			{Variable: exists + ".status", Comparison: map[string]any{"StringEquals": "InService"}, Next: p.StateName("exists")},
+			{Variable: exists + ".status", Comparison: map[string]any{"StringEquals": "InService"}, Next: inService},
 			{Variable: exists + ".status", Comparison: map[string]any{"StringEquals": "Failed"}, Next: p.StateName("delete")},
 			{Variable: exists + ".status", Comparison: map[string]any{"StringEquals": "OutOfService"}, Next: p.StateName("delete")},
 		}, Default: p.StateName("busy")})
+		if cfg.Tagging.tagged() {
+			// An endpoint in service is tagged, then updated.
+			tag := withTags(p, &cfg.Tagging, map[string]any{"ResourceArn.$": exists + ".arn"})
+			add(inService, &asl.State{Type: asl.Task, Resource: "arn:aws:states:::aws-sdk:sagemaker:addTags", Parameters: tag,
+				ResultPath: asl.Discard(), Next: p.StateName("exists"), Comment: "UpdateEndpoint takes no tags"})
+		}
 		add(p.StateName("exists"), verdict(true, p.StateName("update")))
 		add(p.StateName("delete"), &asl.State{Type: asl.Task, Resource: "arn:aws:states:::aws-sdk:sagemaker:deleteEndpoint", Parameters: describe,
 			ResultPath: asl.Discard(), Next: p.StateName("deleting"), Comment: "an endpoint that failed or is out of service is made again"})
@@ -224,6 +246,9 @@ func (Endpoint) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		action, api := "createEndpoint", "sagemaker:CreateEndpoint"
 		if cfg.Update {
 			action, api = "updateEndpoint", "sagemaker:UpdateEndpoint"
+		}
+		if !cfg.Update {
+			params = withTags(p, &cfg.Tagging, params)
 		}
 		st := task(action, params, comment)
 		cfg.TaskOptions.apply(st)
@@ -246,6 +271,16 @@ func (Endpoint) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	}
 	p.Allow([]string{"sagemaker:DescribeEndpoint"}, engine.ARN("sagemaker", "endpoint/*"))
 	return out, nil
+}
+
+// withTags returns a copy of params with the step's tags.
+func withTags(p *engine.PlanContext, t *Tagging, params map[string]any) map[string]any {
+	out := make(map[string]any, len(params)+1)
+	for k, v := range params {
+		out[k] = v
+	}
+	t.applyTags(p, out)
+	return out
 }
 
 // waitForEndpoint polls the endpoint: at most retry_count checks,

@@ -56,6 +56,7 @@ type ProcessingSpec struct {
 		// by default.
 		Role       string            `yaml:"role"`
 		Experiment *ExperimentConfig `yaml:"experiment"`
+		Tagging    `yaml:",inline"`
 	} `yaml:"config" validate:"required"`
 }
 
@@ -99,6 +100,7 @@ func (Processing) Check(spec any, c *engine.CheckContext) {
 	}
 	path(c, "ext_job_name", runtimeOnly(s.ExtJobName))
 	path(c, "result_path", s.ResultPathValue)
+	cfg.Tagging.checkTags(c, "config.")
 	if cfg.OutputKmsKeyID != "" && len(cfg.Outputs) == 0 {
 		c.Errorf("config.output_kms_key_id", "encrypts outputs, and the job has none")
 	}
@@ -142,6 +144,7 @@ func (Processing) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		params["ExperimentConfig"] = cfg.Experiment.asl()
 	}
 	jobName(params, "ProcessingJobName", s.ExtJobName, p.Item.Name, 63)
+	cfg.Tagging.applyTags(p, params)
 	if len(cfg.Environment) > 0 {
 		env := map[string]any{}
 		for _, k := range engine.SortedKeys(cfg.Environment) {
@@ -235,6 +238,7 @@ type TransformSpec struct {
 			KmsKeyID             string `yaml:"kms_key_id"`
 		} `yaml:"transform_output" validate:"required"`
 		TransformResources Resources `yaml:"transform_resources"`
+		Tagging            `yaml:",inline"`
 	} `yaml:"config" validate:"required"`
 	ResultPathValue string `yaml:"result_path"`
 }
@@ -257,6 +261,7 @@ func (Transform) Check(spec any, c *engine.CheckContext) {
 	cfg := &s.Config
 	path(c, "config.model_name_path", runtimeOnly(cfg.ModelNamePath))
 	path(c, "config.transform_job_name_path", runtimeOnly(cfg.TransformJobNamePath))
+	cfg.Tagging.checkTags(c, "config.")
 	path(c, "config.transform_input.s3_data_source.s3_uri_from_path", runtimeOnly(cfg.TransformInput.S3DataSource.S3URIFromPath))
 	path(c, "config.transform_output.s3_output_path_from_path", runtimeOnly(cfg.TransformOutput.S3OutputPathFromPath))
 	if dp := cfg.DataProcessing; dp != nil {
@@ -304,6 +309,7 @@ func (Transform) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	}
 	value(params, "ModelName", cfg.ModelNamePath)
 	jobName(params, "TransformJobName", cfg.TransformJobNamePath, p.Item.Name, 63)
+	cfg.Tagging.applyTags(p, params)
 	if cfg.BatchStrategy != "" {
 		params["BatchStrategy"] = cfg.BatchStrategy
 	}

@@ -61,6 +61,7 @@ type ModelConfig struct {
 	// a model was deleted, true when none could be (the data.all
 	// blueprint's answer).
 	DeleteExistingResultPath string `yaml:"delete_existing_result_path"`
+	Tagging                  `yaml:",inline"`
 }
 
 // ModelSpec is CreateModel.
@@ -117,6 +118,7 @@ func (m *ModelConfig) check(c *engine.CheckContext, at, name string) {
 		c.Errorf(at+"delete_existing_result_path", "needs delete_existing: true")
 	}
 	m.TaskOptions.check(c, at)
+	m.Tagging.checkTags(c, at)
 }
 
 // Plan creates the model.
@@ -143,6 +145,7 @@ func planModel(p *engine.PlanContext, m *ModelConfig, name, comment string, suff
 	if m.NetworkIsolation {
 		params["EnableNetworkIsolation"] = true
 	}
+	m.Tagging.applyTags(p, params)
 	create := task("createModel", params, comment)
 	m.TaskOptions.apply(create)
 	p.Allow([]string{"sagemaker:CreateModel", "sagemaker:AddTags"}, engine.ARN("sagemaker", "model/*"))

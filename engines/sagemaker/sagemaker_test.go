@@ -60,6 +60,11 @@ func TestBadSageMakerConfigs(t *testing.T) {
 		{"a model without a place for the tuning result", "version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: H\n        type: sagemaker_hpo\n        model: {model_name_path: $.m}\n        config:\n" +
 			"          algorithm: {name: xgboost, version: \"1.7-1\"}\n" + trainingBase + "          objective: {type: Minimize, metric: m}\n", nil,
 			"config.yaml:8:16: groups[0].jobs[0].model: creating a model from the best training job needs hpo_result_path, where the tuning result is kept\n1 error, 0 warnings"},
+		{"tags from a path and the stack's at once", training("          algorithm: {name: kmeans, version: \"1\"}\n" + trainingBase + "          tags_path: $.tags\n          stack_tags: true\n"), nil,
+			"config.yaml:13:23: groups[0].jobs[0].config.stack_tags: give tags_path or stack_tags, not both\n1 error, 0 warnings"},
+		{"tags on an update, which takes none", "version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: E\n        type: sagemaker_endpoint\n        endpoint: $.name\n" +
+			"        config: {update: true, tags_path: $.tags}\n", nil,
+			"config.yaml:9:26: groups[0].jobs[0].config.update: an updated endpoint cannot be tagged: UpdateEndpoint takes no tags (use create_or_update: an endpoint in service is tagged, then updated)\n1 error, 0 warnings"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

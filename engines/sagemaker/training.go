@@ -48,6 +48,8 @@ type TrainingConfig struct {
 	// path into the input (data.all's output_data_path).
 	OutputPath string            `yaml:"output_path" validate:"excluded_with=OutputPathFromInput,omitempty,startswith=s3://"`
 	Experiment *ExperimentConfig `yaml:"experiment"`
+	// Tagging tags the job (a tuning job: the tuning job).
+	Tagging `yaml:",inline"`
 }
 
 // ExperimentConfig ties a job to SageMaker Experiments; each value is a
@@ -133,6 +135,7 @@ func (t *TrainingConfig) check(c *engine.CheckContext) {
 	path(c, at+"hyperparameters_from_path", t.HyperparametersFromPath)
 	path(c, at+"output_path_from_input", t.OutputPathFromInput)
 	path(c, at+"input_paths_from_input", t.InputPathsFromInput)
+	t.Tagging.checkTags(c, at)
 	if e := t.Experiment; e != nil {
 		path(c, at+"experiment.experiment_name", runtimeOnly(e.ExperimentName))
 		path(c, at+"experiment.trial_name", runtimeOnly(e.TrialName))
@@ -273,6 +276,7 @@ func (Training) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 	if e := s.Config.Experiment; e != nil {
 		params["ExperimentConfig"] = e.asl()
 	}
+	s.Config.Tagging.applyTags(p, params)
 	st := task("createTrainingJob.sync", params, engine.FirstNonEmpty(s.Description, s.Comment))
 	resultPath(st, s.TrainingResultPath)
 	p.Allow([]string{"sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob", "sagemaker:AddTags"},
@@ -497,6 +501,7 @@ func (HPO) Plan(spec any, p *engine.PlanContext) (*asl.Fragment, error) {
 		}
 		params["HyperParameterTuningJobName.$"] = fmt.Sprintf("States.Format('%s-{}', States.ArrayGetItem(States.StringSplit(States.UUID(), '-'), 0))", prefix)
 	}
+	cfg.Tagging.applyTags(p, params)
 	st := task("createHyperParameterTuningJob.sync", params, engine.FirstNonEmpty(s.Description, s.Comment))
 	resultPath(st, s.HPOResultPath)
 	out := asl.Single(p.StateName(), st)

@@ -48,6 +48,9 @@ type Options struct {
 	Vars     map[string]string
 	Env      func(string) (string, bool)
 	Registry *engine.Registry
+	// Environ is the load's environment as KEY=value, read for the
+	// ENVTAG_ variables (tags).
+	Environ []string
 }
 
 // Plan loads, validates and plans the pipeline repo at dir and fails the
@@ -71,7 +74,7 @@ func TryPlan(dir string, o Options) ([]*plan.Stack, diag.List) {
 	if o.Registry == nil {
 		o.Registry = engines.Registry()
 	}
-	return plan.Load(config.LoadOptions{RepoDir: dir, Stage: o.Stage, Vars: o.Vars, LookupEnv: o.Env}, o.Registry)
+	return plan.Load(config.LoadOptions{RepoDir: dir, Stage: o.Stage, Vars: o.Vars, LookupEnv: o.Env, Environ: o.Environ}, o.Registry)
 }
 
 // Diagnostics returns the printed diagnostics of a repo, one per line,
