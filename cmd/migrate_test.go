@@ -31,8 +31,7 @@ func TestMigratePrintsADiffAndWritesVersion2(t *testing.T) {
 +version: 2
  name: p
  aws_resources:
--  - name: T   # alerts
-+  - name: T # alerts
+   - name: T   # alerts
      type: sns_topic
 -groups:
 +    physical_name: T-{{ pipeline_name|aws_name }}-{{ stage|aws_name }}

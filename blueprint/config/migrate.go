@@ -64,6 +64,7 @@ func migrateFile(path string, src []byte, version bool, upgrade func(d *Decoder,
 		return nil, d.Diags
 	}
 	old := nodes(&doc, map[*yaml.Node]bool{})
+	snap := snapshots(&doc, map[*yaml.Node]snapshot{})
 	upgrade(d, root)
 	if version {
 		mapDelete(root, "version")
@@ -84,6 +85,10 @@ func migrateFile(path string, src []byte, version bool, upgrade func(d *Decoder,
 		// Nothing to rewrite: the file stays as it is written.
 		return src, d.Diags
 	}
+	if text, final, ok := layOut(string(src), mask.masked, mask, &doc, snap); ok && carried(mask, &doc, old, text) {
+		return []byte(final), d.Diags
+	}
+	// Written whole by yaml.v3.
 	if c := mask.lostStatement(after); c != nil {
 		d.Diags.Add(diag.Diagnostic{File: path, Line: c.line, Col: c.col, Message: "cannot migrate: the rewrite moves or drops the keys around this template statement",
 			Hint: "migrate this part by hand, or move the statements so that they hold whole items"})
@@ -109,4 +114,14 @@ func encode(doc *yaml.Node) (string, error) {
 	enc.SetIndent(2)
 	err := enc.Encode(doc)
 	return b.String(), err
+}
+
+// carried reports whether written, the masked text laid out from tree,
+// holds tree and keeps each template statement where it belongs.
+func carried(mask *templateMask, tree *yaml.Node, old map[*yaml.Node]bool, written string) bool {
+	var back yaml.Node
+	if err := yaml.Unmarshal([]byte(written), &back); err != nil || !sameTree(tree, &back) {
+		return false
+	}
+	return mask.lostStatement(written) == nil && mask.misplaced(tree, &back, old, mask.contexts(mask.masked), mask.contexts(written)) == nil
 }

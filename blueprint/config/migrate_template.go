@@ -28,6 +28,7 @@ type construct struct {
 	text      string // the template text the placeholder stands for
 	line, col int    // where text starts (1-based)
 	mode      byte   // 'L' a line of statements (a comment), 'E' inline, 'V' a span of lines
+	orig      string // the text as written, when migrate rewrote it (same lines)
 }
 
 // token is one {{ }}, {% %} or {# #} of the template.

@@ -62,19 +62,19 @@ func TestMigrateCarriesTemplates(t *testing.T) {
 			"version: 2\nname: p\n{% if stage == 'prod' %}\naws_resources:\n  - {name: T, type: sns_topic, physical_name: 'T-{{ pipeline_name|aws_name }}-{{ stage|aws_name }}', logical_id: TSNSD593500A}\n{% endif %}\ncomment: \"{{ owner }}\"\n"},
 		{"a block after a key's colon is kept as written",
 			"name: p\naws_resources:\n  - name: numpy\n    type: lambda_layer\n    config:\n        layer_arn:\n                arn: {% if stage == 'prod' %}\n                        \"arn:aws:lambda:eu-west-1:1:layer:a:1\"\n                     {% else %}\n                        \"arn:aws:lambda:eu-west-1:1:layer:b:2\"\n                     {% endif %}\n                id: \"scipynumpy\"\n",
-			"version: 2\nname: p\naws_resources:\n  - name: numpy\n    type: lambda_layer\n    config:\n      layer_arn:\n        arn: {% if stage == 'prod' %}\n                \"arn:aws:lambda:eu-west-1:1:layer:a:1\"\n             {% else %}\n                \"arn:aws:lambda:eu-west-1:1:layer:b:2\"\n             {% endif %}\n        id: \"scipynumpy\"\n"},
+			"version: 2\nname: p\naws_resources:\n  - name: numpy\n    type: lambda_layer\n    config:\n        layer_arn:\n                arn: {% if stage == 'prod' %}\n                        \"arn:aws:lambda:eu-west-1:1:layer:a:1\"\n                     {% else %}\n                        \"arn:aws:lambda:eu-west-1:1:layer:b:2\"\n                     {% endif %}\n                id: \"scipynumpy\"\nproperties:\n"},
 		{"trimmed statements keep the indentation of the keys they lead",
 			"name: p\naws_resources:\n  - name: q\n    type: sns_topic\n    config:\n        {% if stage == 'test' -%}\n        subscriber_accounts: [\"111111111111\"]\n        {%- else -%}\n        subscriber_accounts: [\"222222222222\"]\n        {%- endif %}\n",
-			"version: 2\nname: p\naws_resources:\n  - name: q\n    type: sns_topic\n    config:\n      {% if stage == 'test' -%}\n      subscriber_accounts: [\"111111111111\"]\n      {%- else -%}\n      subscriber_accounts: [\"222222222222\"]\n      {%- endif %}\n"},
+			"version: 2\nname: p\naws_resources:\n  - name: q\n    type: sns_topic\n    config:\n        {% if stage == 'test' -%}\n        subscriber_accounts: [\"111111111111\"]\n        {%- else -%}\n        subscriber_accounts: [\"222222222222\"]\n        {%- endif %}\n    physical_name: q-{{ pipeline_name|aws_name }}-{{ stage|aws_name }}\n"},
 		{"keys added to a mapping of keys in branches come after the branches",
 			"name: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: lambda_function\n        config:\n          {% if stage == 'prod' %}\n          entry: e\n          {% else %}\n          entry: f\n          {% endif %}\n",
-			"version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: lambda_function\n        config:\n          {% if stage == 'prod' %}\n          entry: e\n          {% else %}\n          entry: f\n          {% endif %}\n\n          index: lambda_function.py\n"},
+			"version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: lambda_function\n        config:\n          {% if stage == 'prod' %}\n          entry: e\n          {% else %}\n          entry: f\n          {% endif %}\n          index: lambda_function.py\n"},
 		{"a group added after a block of groups stays out of it",
 			"name: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: sns_publish\n        config: {topic_name: T, message: m}\n{% if stage == 'prod' %}\n  - name: H\n    jobs:\n      - name: K\n        type: sns_publish\n        config: {topic_name: T, message: m}\n{% endif %}\n",
-			"version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: sns_publish\n        config: {topic_name: T, message: m}\n    parallel: false\n  {% if stage == 'prod' %}\n  - name: H\n    jobs:\n      - name: K\n        type: sns_publish\n        config: {topic_name: T, message: m}\n    parallel: false\n{% endif %}\n\n"},
+			"version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: sns_publish\n        config: {topic_name: T, message: m}\n    parallel: false\n{% if stage == 'prod' %}\n  - name: H\n    jobs:\n      - name: K\n        type: sns_publish\n        config: {topic_name: T, message: m}\n    parallel: false\n{% endif %}\nproperties:\n"},
 		{"keys added to a mapping come after a block that closes inside it",
 			"name: p\ngroups:\n  - name: H\n    jobs:\n      - name: K\n        type: sns_publish\n        config: {topic_name: T, message: m}\n{% if stage == 'prod' %}\n        comment: c\n{% endif %}\n",
-			"version: 2\nname: p\ngroups:\n  - name: H\n    jobs:\n      - name: K\n        type: sns_publish\n        config: {topic_name: T, message: m}\n        {% if stage == 'prod' %}\n        comment: c\n        {% endif %}\n    parallel: false\n"},
+			"version: 2\nname: p\ngroups:\n  - name: H\n    jobs:\n      - name: K\n        type: sns_publish\n        config: {topic_name: T, message: m}\n{% if stage == 'prod' %}\n        comment: c\n{% endif %}\n    parallel: false\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -181,4 +181,113 @@ func TestMigrateWritesPipelineNameAsVersion1ReadIt(t *testing.T) {
 	_, diags := Migrate("config.yaml", []byte("name: p\ncomment: \"a {{ pipeline_name }}\"\n"))
 	require.Len(t, diags, 1)
 	assert.Equal(t, "config.yaml:2:16: warning: pipeline_name of a data.all config was the environment variable ORIGIN_PIPELINE_NAME, empty when unset (utils/task_group_reader.py:70-72), and in version 2 it is the pipeline's name: written as env_var(\"ORIGIN_PIPELINE_NAME\", \"\") to keep the meaning (write pipeline_name if the pipeline's name is meant)", diags[0].String())
+}
+
+// TestMigrateKeepsTheFileAsWritten: the lines the rewrite leaves alone
+// stay byte for byte (comments, blank lines, a block scalar, 4-space
+// indentation, odd spacing and quoting, key order); a renamed key changes
+// in place; what the rewrite adds comes at its siblings' indentation.
+func TestMigrateKeepsTheFileAsWritten(t *testing.T) {
+	src := `# The team's pipeline: its comments, blank lines, indentation, quoting
+# and key order stay as written.
+name :  formatted
+comment: |
+    A block scalar
+
+    with a blank line inside.
+
+groups:
+
+    # the one group
+    - name: Prepare
+      jobs:
+          - name: prepare   # the first job
+            type: lambda_function
+            config:
+                entry: 'customcode/lambda_functions/prepare'
+
+                environment: {STAGE: "{{ stage }}"}
+
+aws_resources:
+    - name: queue_ce
+      type: batch_compute_environment
+      properties:
+          compute_resource_type: SPOT
+          subnet_id: ["subnet-0a1b2c3d4e5f60741",   "subnet-0a1b2c3d4e5f60742"]   # two subnets
+
+          instance_types: [c5.large]
+
+    - {name: alerts, type: sns_topic}
+`
+	want := strings.Join([]string{
+		"# The team's pipeline: its comments, blank lines, indentation, quoting",
+		"# and key order stay as written.",
+		"version: 2",
+		"name :  formatted",
+		"comment: |",
+		"    A block scalar",
+		"",
+		"    with a blank line inside.",
+		"",
+		"groups:",
+		"",
+		"    # the one group",
+		"    - name: Prepare",
+		"      jobs:",
+		"          - name: prepare   # the first job",
+		"            type: lambda_function",
+		"            config:",
+		"                entry: 'customcode/lambda_functions/prepare'",
+		"",
+		"                environment: {STAGE: \"{{ stage }}\"}",
+		"                index: lambda_function.py",
+		"                handler: handler",
+		"                runtime: python3.12",
+		"                timeout: 900",
+		"                memory: 1028",
+		"                task_timeout: 900",
+		"                payload_response_only: true",
+		`            physical_name: '{% with p=pipeline_name|add:"-"|add:stage|aws_name %}{% if p|length >= 55 %}{{ p|slice:":20" }}-{{ p|slice:"-4:" }}-prepare{% else %}{{ p }}-prepare{% endif %}{% endwith %}'`,
+		"      parallel: false",
+		"",
+		"aws_resources:",
+		"    - name: queue_ce",
+		"      type: batch_compute_environment",
+		"      properties:",
+		"          compute_resource_type: SPOT",
+		"          subnet_ids: [\"subnet-0a1b2c3d4e5f60741\",   \"subnet-0a1b2c3d4e5f60742\"]   # two subnets",
+		"",
+		"          instance_types: [c5.large]",
+		"          max_vcpus: 16",
+		"          min_vcpus: 0",
+		"          desired_vcpus: 0",
+		"          allocation_strategy: BEST_FIT",
+		"          bid_percentage: 100",
+		"      arn_parameter:",
+		"        name: /{{ pipeline_name|aws_name }}/{{ stage|aws_name }}/compute_environment/queue_ce",
+		"        logical_id: cequeuece45930708",
+		"",
+		"    - {name: alerts, type: sns_topic, physical_name: 'alerts-{{ pipeline_name|aws_name }}-{{ stage|aws_name }}', logical_id: alertsSNS957EE9DF}",
+		"properties:",
+		"  stage_in_names: false",
+		"  job_names: true",
+		"  timeout: 3600",
+		"",
+	}, "\n")
+	out, diags := Migrate("config.yaml", []byte(src))
+	require.False(t, diags.HasErrors(), "%v", diags)
+	assert.Equal(t, want, string(out))
+	for _, stage := range []string{"test", "prod"} {
+		assert.Equal(t, loadedTree(t, src, stage), loadedTree(t, string(out), stage), "stage %s", stage)
+	}
+}
+
+func TestMigrateWritesAnewOnlyWhatHasNoPlaceInTheText(t *testing.T) {
+	// The first key of an item goes (state_machine_arn, read from the
+	// last job only): that item is written by yaml.v3, the rest as it is.
+	src := "name: p\n\ngroups:\n  - name: G\n    jobs:\n      - state_machine_arn: arn:aws:states:eu-west-1:111111111111:stateMachine:x\n        name: J   # job\n        type: sns_publish\n\n        config: {topic_name: T, message: m}\n\n  - name: H\n    jobs:\n      - {name: K, type: sns_publish, config: {topic_name: T, message: m}}\n"
+	out, diags := Migrate("config.yaml", []byte(src))
+	require.False(t, diags.HasErrors(), "%v", diags)
+	assert.True(t, strings.HasPrefix(string(out), "version: 2\nname: p\n\ngroups:\n  - name: G\n    jobs:\n      - name: J # job\n        type: sns_publish\n        config: {topic_name: T, message: m}\n    parallel: false\n\n  - name: H\n    jobs:\n      - {name: K, type: sns_publish, config: {topic_name: T, message: m}}\n    parallel: false\nproperties:\n"), "%s", out)
+	assert.Equal(t, loadedTree(t, src, "test"), loadedTree(t, string(out), "test"))
 }

@@ -60,7 +60,7 @@ func rewriteV1Variables(path string, m *templateMask) diag.List {
 		}
 		if n > 0 {
 			b.WriteString(c.text[pos:])
-			c.text = b.String()
+			c.orig, c.text = c.text, b.String()
 		}
 	}
 	return out
