@@ -58,15 +58,15 @@ func TestAllTypesSynthesizes(t *testing.T) {
 	check.Assembly(t, a.Dir,
 		check.Allowed{Rule: "E1150", Why: "security group sg-xxx is a placeholder in the user's example"},
 		check.Allowed{Rule: "E1154", Why: "subnet subnet-xxx is a placeholder in the user's example"})
-	require.Equal(t, []string{"Dummy-pipeline"}, a.StackNames())
-	testkit.Golden(t, filepath.Join("testdata", "golden", "all-types.template.json"), a.Templates["Dummy-pipeline"])
+	require.Equal(t, []string{"SampleDataProcessingPipeline"}, a.StackNames())
+	testkit.Golden(t, filepath.Join("testdata", "golden", "all-types.template.json"), a.Templates["SampleDataProcessingPipeline"])
 
 	// The old default Glue job YAML (a mock step, a variables file, the
 	// queries/udfs/tests/nblines keys) runs on the runner blueprint ships:
 	// the repo has none.
 	_, err := os.Stat(filepath.Join(allTypes, "customcode", "glue", "runner"))
 	require.True(t, os.IsNotExist(err), "the all-types repo must not carry a Glue runner")
-	job := a.Resources(t, "Dummy-pipeline", "AWS::Glue::Job")["GlueJobMyGlueJob"]["Properties"].(map[string]any)
+	job := a.Resources(t, "SampleDataProcessingPipeline", "AWS::Glue::Job")["GlueJobMyGlueJob"]["Properties"].(map[string]any)
 	args := job["DefaultArguments"].(map[string]any)
 	assert.Contains(t, args, "--extra-py-files")
 	doc, err := os.ReadFile(filepath.Join(a.Dir, "asset."+filepath.Base(args["--CONFIGPATH"].(string))))

@@ -4,8 +4,13 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/blueprint-dev/blueprint/blueprint/config"
 )
 
 // propsOfType maps the logical ID of each resource of type typ to its
@@ -27,6 +32,22 @@ func propsOfType(tmpl map[string]any, typ string) map[string]map[string]any {
 // resources tree.
 func TestCompatAPIGatewayTreeKeepsTheOldMeaning(t *testing.T) {
 	tmpl, _ := compatRepo(t, "apigateway")
+
+	// The API: RestApi(stack, f"{name}-{stage}", rest_api_name=the same)
+	// (engine/resource_task.py:570-572, apigateway_mapper.py:15). Its
+	// construct id gives the logical IDs of the API and of what is under
+	// it, so deploying over the old stack keeps the API (its ID, its URL)
+	// and its stage "prod", which a new stage resource would clash with.
+	apis := propsOfType(tmpl, "AWS::ApiGateway::RestApi")
+	apiID := oldLogicalID(t, func(s constructs.Construct) constructs.IConstruct {
+		api := awsapigateway.NewRestApi(s, jsii.String("shop-test"), nil)
+		api.Root().AddMethod(jsii.String("GET"), nil, nil)
+		return api
+	})
+	require.Contains(t, apis, apiID, "have %v", keysOf(apis))
+	assert.Equal(t, "shop-test", apis[apiID]["Name"])
+	assert.Contains(t, propsOfType(tmpl, "AWS::ApiGateway::Stage"), config.LogicalID("shop-test", "DeploymentStage.prod", "Resource"))
+	assert.Contains(t, propsOfType(tmpl, "AWS::ApiGateway::Resource"), config.LogicalID("shop-test", "Default", "orders", "Resource"))
 
 	// RestApi(stack, ...) with CDK's default deployment stage "prod"
 	// (apigateway_mapper.py:16).

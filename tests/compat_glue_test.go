@@ -30,7 +30,7 @@ func TestCompatGlueKeepsTheOldMeaning(t *testing.T) {
 	a := testkit.Synth(t, stacks, false)
 	check.Assembly(t, a.Dir)
 	jobs := map[string]map[string]any{}
-	for _, r := range a.Resources(t, "sales", "AWS::Glue::Job") {
+	for _, r := range a.Resources(t, "SampleDataProcessingPipeline", "AWS::Glue::Job") {
 		p := r["Properties"].(map[string]any)
 		jobs[p["Name"].(string)] = p
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsglue"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/customresources"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -19,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/blueprint-dev/blueprint/blueprint/config"
+	"github.com/blueprint-dev/blueprint/internal/check"
 	"github.com/blueprint-dev/blueprint/internal/testkit"
 )
 
@@ -91,9 +94,9 @@ func TestCompatStatefulResourcesKeepTheOldNames(t *testing.T) {
 	id := oldLogicalID(t, func(s constructs.Construct) constructs.IConstruct {
 		return awssns.NewTopic(s, jsii.String("MyTopic-SNS"), nil)
 	})
-	// The pipeline name is data.all's PIPELINE_NAME, which carries the stage
-	// (utils/stack_util.py:74-81).
-	assert.Equal(t, "MyTopic-compat-names-of-a-pipeline-long-enough-to-be-cut-test", props(id, "AWS::SNS::Topic")["TopicName"])
+	// The pipeline name is PIPELINE_NAME, else (here) the config's name
+	// (utils/stack_util.py:79-81), made fit for AWS.
+	assert.Equal(t, "MyTopic-compat-names-of-a-pipeline-long-enough-to-be-cut", props(id, "AWS::SNS::Topic")["TopicName"])
 
 	// athena_workgroup: aws_athena.CfnWorkGroup(stack,
 	// f"athenaworkgroup-{name}", name=name) (resource_task.py:551-553).
@@ -136,7 +139,7 @@ func TestCompatStatefulResourcesKeepTheOldNames(t *testing.T) {
 	// Lambda: a resource <name>-<pipeline_name> (resource_task.py:298); a
 	// step <pipeline_name>-<job>, the pipeline's name cut to its first 20
 	// and last 4 characters from 62 characters on (lambda_task.py:13-28).
-	// The pipeline name is PIPELINE_NAME, with the stage.
+	// The pipeline name is PIPELINE_NAME, else the config's name.
 	var names []string
 	for id, p := range functionsByDescription(t, tmpl) {
 		if n, ok := p["FunctionName"].(string); ok {
@@ -147,10 +150,64 @@ func TestCompatStatefulResourcesKeepTheOldNames(t *testing.T) {
 		}
 	}
 	assert.ElementsMatch(t, []string{
-		"notify-compat-names-of-a-pipeline-long-enough-to-be-cut-test",
-		"compat-names-of-a-pi-test-PrepareFeatures",
-		"compat-names-of-a-pipeline-long-enough-to-be-cut-test-Sum",
+		"notify-compat-names-of-a-pipeline-long-enough-to-be-cut",
+		"compat-names-of-a-pi--cut-PrepareFeatures",
+		"compat-names-of-a-pipeline-long-enough-to-be-cut-Sum",
 	}, names)
+}
+
+// TestCompatStackNamesInEachDataAllStage: synthesized with the
+// environment data.all's CodeBuild gave the blueprint in each of its two
+// stages (data.all backend/dataall/cdkproxy/stacks/pipeline.py at
+// 32fef72e8: stages test and prod, :156; ORIGIN_PIPELINE_NAME the
+// pipeline's name, :731-733; PIPELINE_NAME the name and "-<stage>", the
+// name alone in prod, :725-727, 734; STAGE, :755), a version 1 stack has
+// the old stack's name, PIPELINE_NAME (app.py:22-28), and so do its state
+// machine and the SSM parameter of its ARN, with the logical IDs of the
+// old construct paths <pipeline_name> and stepfunction_arn_<pipeline_name>
+// (stack.py:250-269), so cdk deploy updates the stack data.all deployed.
+func TestCompatStackNamesInEachDataAllStage(t *testing.T) {
+	for _, stage := range []string{"test", "prod"} {
+		pipeline := "churn-model-" + stage
+		if stage == "prod" {
+			pipeline = "churn-model"
+		}
+		env := testkit.Env("AWSREGION", "eu-west-1", "AWSACCOUNTID", "111111111111", "BUCKET_NAME", "churn-model-bucket",
+			"ORIGIN_PIPELINE_NAME", "churn-model", "PIPELINE_NAME", pipeline, "STAGE", stage)
+		stacks := testkit.Plan(t, filepath.Join("testdata", "compat", "names"), testkit.Options{Env: env})
+		require.Len(t, stacks, 1)
+		a := testkit.Synth(t, stacks, false)
+		check.Assembly(t, a.Dir)
+		require.Equal(t, []string{pipeline}, a.StackNames(), stage)
+		tmpl := a.Template(t, pipeline)
+		res := tmpl["Resources"].(map[string]any)
+
+		machineID := oldLogicalID(t, func(s constructs.Construct) constructs.IConstruct {
+			return awsstepfunctions.NewStateMachine(s, jsii.String(pipeline), &awsstepfunctions.StateMachineProps{
+				DefinitionBody: awsstepfunctions.DefinitionBody_FromChainable(awsstepfunctions.NewPass(s, jsii.String("P"), nil))})
+		})
+		machine, ok := res[machineID].(map[string]any)
+		require.True(t, ok, "%s: no state machine %s; have %v", stage, machineID, keysOf(res))
+		assert.Equal(t, "AWS::StepFunctions::StateMachine", machine["Type"])
+		assert.Equal(t, pipeline, machine["Properties"].(map[string]any)["StateMachineName"], stage)
+
+		paramID := oldLogicalID(t, func(s constructs.Construct) constructs.IConstruct {
+			return awsssm.NewStringParameter(s, jsii.String("stepfunction_arn_"+pipeline), &awsssm.StringParameterProps{StringValue: jsii.String("x")})
+		})
+		param, ok := res[paramID].(map[string]any)
+		require.True(t, ok, "%s: no parameter %s; have %v", stage, paramID, keysOf(res))
+		assert.Equal(t, "AWS::SSM::Parameter", param["Type"])
+		assert.Equal(t, "/dataall/"+pipeline+"/"+stage+"/step_function_arn", param["Properties"].(map[string]any)["Name"], stage)
+
+		// The resources' names are made of stack.pipeline_name too.
+		var topics []any
+		for _, r := range res {
+			if r := r.(map[string]any); r["Type"] == "AWS::SNS::Topic" {
+				topics = append(topics, r["Properties"].(map[string]any)["TopicName"])
+			}
+		}
+		assert.Equal(t, []any{"MyTopic-" + pipeline}, topics, stage)
+	}
 }
 
 // TestLogicalIDIsCDKs: config.LogicalID, which the version 1 translation

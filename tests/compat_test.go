@@ -532,7 +532,10 @@ aws_resources:
 	}
 	stacks, _ := testkit.TryPlan(dir, testkit.Options{Env: testkit.Env("PIPELINE_NAME", "dh-p", "ORIGIN_PIPELINE_NAME", "dh-o")})
 	require.Len(t, stacks, 2)
-	// AWS names use the pipeline name of the environment (stack_util.py:76-81).
-	assert.Equal(t, "dh-o", stacks[0].Config.Name)
-	assert.Equal(t, "dh-o-extra", stacks[1].Config.Name)
+	// The stack is PIPELINE_NAME (app.py:22-28), a configs/ file's
+	// PIPELINE_NAME-<its name> (app.py:40-45); AWS names use PIPELINE_NAME
+	// too (stack_util.py:79-81), ORIGIN_PIPELINE_NAME only the template.
+	assert.Equal(t, "dh-p", stacks[0].Config.Name)
+	assert.Equal(t, "dh-p-more-things", stacks[1].Config.Name)
+	assert.Equal(t, "dh-p", stacks[0].Config.PipelineName())
 }

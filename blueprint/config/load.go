@@ -50,10 +50,10 @@ type Stack struct {
 	RepoDir  string
 	// Main is true for config.yaml.
 	Main bool
-	// nameStage and namePipeline, when set, are what the stack's AWS names
-	// use instead of the template's stage and pipeline_name: a version 1
-	// config's template and names read different variables.
-	nameStage, namePipeline string
+	// nameStage, when set, is the stage the stack's AWS names use instead
+	// of the template's: a version 1 config's template and names read
+	// different variables.
+	nameStage string
 	// v1Vals are the values the version 1 translation wrote (v1Values).
 	v1Vals map[string]any
 	// lookupEnv and environ are the environment the stack was loaded in,
@@ -83,11 +83,12 @@ func (s *Stack) StageSuffix() string {
 }
 
 // PipelineName returns the pipeline name of the stack's AWS names: the
-// template context's pipeline_name, or for a version 1 config
-// PIPELINE_NAME or its name (utils/stack_util.py:79-81).
+// properties.pipeline_name, else the template context's pipeline_name (a
+// version 1 config's translation writes the first: PIPELINE_NAME or its
+// name, utils/stack_util.py:79-81).
 func (s *Stack) PipelineName() string {
-	if s.namePipeline != "" {
-		return s.namePipeline
+	if s.Pipeline != nil && s.Pipeline.Properties.PipelineName != "" {
+		return s.Pipeline.Properties.PipelineName
 	}
 	return s.str("pipeline_name")
 }
@@ -246,7 +247,7 @@ func loadOne(file string, src []byte, ctx render.Context, opts LoadOptions) (*St
 	var vals map[string]any
 	if v1 {
 		vals = v1Values(opts)
-		vals["pipeline_name"] = v1NamePipeline(root, opts, ctx)
+		v1NamePipeline(vals, root, opts)
 		upgradeV1(d, root, vals)
 	}
 	p := &Pipeline{}
@@ -256,6 +257,9 @@ func loadOne(file string, src []byte, ctx render.Context, opts LoadOptions) (*St
 	st := &Stack{Source: source, Decoder: d, Pipeline: p, Context: ctx, RepoDir: opts.RepoDir, Main: file == MainFile, v1Vals: vals,
 		lookupEnv: opts.LookupEnv, environ: opts.Environ}
 	st.Name = StackName(st.PipelineName(), file)
+	if n := p.Properties.StackName; n != "" {
+		st.Name = n
+	}
 	if v1 {
 		v1Names(st, opts)
 	}

@@ -59,7 +59,7 @@ func TestMigrateCarriesTemplates(t *testing.T) {
 			"version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: {{model_name}}_publish\n        type: sns_publish\n        config: {topic_name: T, message: m}\n    parallel: false\n"},
 		{"statement lines around keys stay around them",
 			"name: p\n{% if stage == 'prod' %}\naws_resources:\n  - {name: T, type: sns_topic}\n{% endif %}\ncomment: \"{{ owner }}\"\n",
-			"version: 2\nname: p\n{% if stage == 'prod' %}\naws_resources:\n  - {name: T, type: sns_topic, physical_name: 'T-{{ pipeline_name|aws_name }}-{{ stage|aws_name }}', logical_id: TSNSD593500A}\n{% endif %}\ncomment: \"{{ owner }}\"\n"},
+			"version: 2\nname: p\n{% if stage == 'prod' %}\naws_resources:\n  - {name: T, type: sns_topic, physical_name: 'T-{{ env_var(\"PIPELINE_NAME\", \"p\")|aws_name }}', logical_id: TSNSD593500A}\n{% endif %}\ncomment: \"{{ owner }}\"\n"},
 		{"a block after a key's colon is kept as written",
 			"name: p\naws_resources:\n  - name: numpy\n    type: lambda_layer\n    config:\n        layer_arn:\n                arn: {% if stage == 'prod' %}\n                        \"arn:aws:lambda:eu-west-1:1:layer:a:1\"\n                     {% else %}\n                        \"arn:aws:lambda:eu-west-1:1:layer:b:2\"\n                     {% endif %}\n                id: \"scipynumpy\"\n",
 			"version: 2\nname: p\naws_resources:\n  - name: numpy\n    type: lambda_layer\n    config:\n        layer_arn:\n                arn: {% if stage == 'prod' %}\n                        \"arn:aws:lambda:eu-west-1:1:layer:a:1\"\n                     {% else %}\n                        \"arn:aws:lambda:eu-west-1:1:layer:b:2\"\n                     {% endif %}\n                id: \"scipynumpy\"\nproperties:\n"},

@@ -37,6 +37,19 @@ type Properties struct {
 	// StageInNames false keeps data.all's names: the stack, the state
 	// machine and its log group are the pipeline name in every stage.
 	StageInNames *bool `yaml:"stage_in_names"`
+	// PipelineName is the pipeline name of the stack's AWS names: the
+	// state machine, the path of its published ARN, the default
+	// <name>-<pipeline>-<stage> names and Glue job names. Default: the
+	// template's pipeline_name.
+	PipelineName string `yaml:"pipeline_name"`
+	// StackName is the CloudFormation stack name. Default: the pipeline
+	// name (and for configs/*.yaml its file's base name after a dash).
+	// stage_in_names still adds -<stage> to it.
+	StackName string `yaml:"stack_name" validate:"omitempty,max=128"`
+	// StateMachineLogicalID and ArnParameterLogicalID are the logical IDs
+	// of the state machine and of the SSM parameter holding its ARN.
+	StateMachineLogicalID string `yaml:"state_machine_logical_id"`
+	ArnParameterLogicalID string `yaml:"arn_parameter_logical_id"`
 	// SSMPrefix replaces "/dataall" in the published state machine ARN path.
 	SSMPrefix string `yaml:"ssm_prefix" validate:"omitempty,startswith=/"`
 	// RoleARN is an existing role the state machine runs as, instead of

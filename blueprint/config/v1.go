@@ -38,6 +38,7 @@ func upgradeV1(d *Decoder, root *yaml.Node, ctx map[string]any) {
 			props.Content[indexOf(props, k)+1] = seqOf(v)
 		}
 	}
+	upgradePipelineNames(d, root, props, ctx)
 	upgradeMachine(d, root, props)
 	for _, it := range seqItems(mapGet(root, "aws_resources")) {
 		upgradeItem(d, it, false)

@@ -54,6 +54,8 @@ aws_resources:
         - /a/b
       cors: true
       stage_name: prod
+    physical_name: api-{{ stage|aws_name }}
+    construct_id: api-{{ stage|aws_name }}
   - name: fa
     type: lambda_function
     config: {entry: code/a, index: lambda_function.py, handler: handler, timeout: 900, memory_size: 128, runtime: python3.7}
@@ -62,6 +64,8 @@ aws_resources:
     config: {entry: code/d, index: lambda_function.py, handler: handler, timeout: 900, memory_size: 128, runtime: python3.7}
 properties:
   stage_in_names: false
+  stack_name: '{{ env_var("PIPELINE_NAME", "SampleDataProcessingPipeline") }}'
+  pipeline_name: '{{ env_var("PIPELINE_NAME", "p") }}'
 `, string(out))
 	require.Len(t, notes, 1)
 	assert.Equal(t, "config.yaml:11:39: warning: aws_resources[0].config.resources[0].integrations[0].config.memory_size: the data.all blueprint ignored memory_size for the functions of an API tree (lambda_mapper.py:30-38); it is ignored here too", notes[0].String())
@@ -99,6 +103,10 @@ groups:
     parallel: false
 properties:
   stage_in_names: false
+  stack_name: '{{ env_var("PIPELINE_NAME", "SampleDataProcessingPipeline") }}'
+  pipeline_name: '{{ env_var("PIPELINE_NAME", "p") }}'
+  state_machine_logical_id: '{{ env_var("PIPELINE_NAME", "p")|add:"/Resource"|logical_id }}'
+  arn_parameter_logical_id: '{% with p=env_var("PIPELINE_NAME", "p") %}{{ "stepfunction_arn_"|add:p|add:"/Resource"|logical_id }}{% endwith %}'
   timeout: 30
   glue_jobs_prefix: '{{ stage }}/customcode/glue/glue_jobs/'
 `, string(out), "the state machine's timeout is the last job's (upgradeMachine); the Glue job's is minutes")

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -20,11 +21,12 @@ import (
 //	athena_prepared_statement     <name>/Resource/Default          (engine/athena/athena_prepared_statement.py:109-111)
 //	glueconnection                <name>-GC                        (engine/resource_task.py:149-151)
 //	sagemaker_model_package_group <name>-<4 random characters>     (engine/resource_task.py:937-940)
+//	apigateway                    <name>-<stage>/Resource          (resource_task.py:570-572, apigateway_mapper.py:15)
 //
 // and its physical names are dynamodb <name>-<stage>
-// (resource_task.py:515), sns_topic <name>-<pipeline_name>
-// (resource_task.py:104; the pipeline name is the one with the stage, see
-// v1PipelineName), athena_workgroup, athena_prepared_statement and
+// (resource_task.py:515), apigateway <name>-<stage>, sns_topic
+// <name>-<pipeline_name> (resource_task.py:104; the pipeline name is
+// PIPELINE_NAME or the config's name, see v1PipelineName), athena_workgroup, athena_prepared_statement and
 // sagemaker_model_package_group <name> (resource_task.py:553,
 // athena_prepared_statement.py:21,29, resource_task.py:942), a Lambda
 // resource or trigger <name>-<pipeline_name> (resource_task.py:298) and a
@@ -80,6 +82,16 @@ func upgradeItemNames(d *Decoder, it *yaml.Node, path string, step bool, ctx map
 		setName(it, name, n+"-"+pipeline, LogicalID(raw+"-SNS", "Resource"))
 	case "athena_workgroup":
 		setName(it, name, n, LogicalID("athenaworkgroup-"+raw))
+	case "apigateway":
+		// RestApi(stack, f"{name}-{stage}", rest_api_name=f"{name}-{stage}")
+		// (engine/resource_task.py:570-572, apigateway_mapper.py:15): the
+		// construct's id gives the logical IDs of the API, its resources,
+		// methods and stage; keeping it keeps the API's ID and URL.
+		stage := v1Part(ctx, "stage")
+		setName(it, name, n+"-"+stage, "")
+		if mapGet(it, "construct_id") == nil {
+			mapSet(it, name, "construct_id", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: raw + "-" + stage, Line: name.Line, Column: name.Column})
+		}
 	case "athena_prepared_statement", "athena_prepare_statement":
 		// The statement was an AwsCustomResource: keeping its logical ID
 		// means keeping its type, Custom::Athena-Prepared-Statement.
@@ -111,16 +123,109 @@ func upgradeItemNames(d *Decoder, it *yaml.Node, path string, step bool, ctx map
 	}
 }
 
-// v1PipelineName is the data.all blueprint's stack.pipeline_name, the
-// PIPELINE_NAME its names were made of: "with the stage information"
-// (utils/stack_util.py:74-81), as data.all's CodeBuild set it and as its
-// configs read it: the topic MyTopic, "Final name of the topic:
-// MyTopic-pipeline_name-stage", is published to as
-// "MyTopic-{{pipeline_name}}-{{stage}}"
-// (examples/trigger_athena_choice_sns_example/ingestion_sns_config.yaml:8,21).
+// v1PipelineName is the data.all blueprint's stack.pipeline_name, made fit
+// for AWS names: PIPELINE_NAME, else the config's name
+// (utils/stack_util.py:79-81). data.all's CodeBuild set PIPELINE_NAME to
+// the pipeline's name followed by "-<stage>" in every stage but prod,
+// where it was the name alone (data.all backend/dataall/cdkproxy/stacks/
+// pipeline.py:725-734 at 32fef72e8). Written out by migrate, where the
+// environment is not known, it is the template expression that reads it.
 func v1PipelineName(ctx map[string]any) string {
-	return v1Part(ctx, "pipeline_name") + "-" + v1Part(ctx, "stage")
+	if v, ok := ctx["pipeline_name"]; ok && v != nil {
+		return render.AWSName(fmt.Sprint(v))
+	}
+	return "{{ " + v1PipelineExpr(ctx) + "|aws_name }}"
 }
+
+// v1PipelineExpr is the template expression of stack.pipeline_name:
+// PIPELINE_NAME, else the config's name as written (else the template's
+// pipeline_name, for a name a template string cannot hold).
+func v1PipelineExpr(ctx map[string]any) string {
+	return v1EnvExpr("PIPELINE_NAME", fmt.Sprint(ctx[v1ConfigName]), "pipeline_name")
+}
+
+// v1EnvExpr is env_var(env, "def"), or env_var(env, fallback) when def is
+// not a plain string a template can hold.
+func v1EnvExpr(env, def, fallback string) string {
+	if def == "" || !plainText.MatchString(def) {
+		return fmt.Sprintf("env_var(%q, %s)", env, fallback)
+	}
+	return fmt.Sprintf("env_var(%q, %q)", env, def)
+}
+
+// v1ConfigName is where upgradePipelineNames keeps the config's name in
+// the translation's values.
+const v1ConfigName = "v1:name"
+
+// v1DefaultStackName is the data.all blueprint's stack name when
+// PIPELINE_NAME is unset (app.py:22).
+const v1DefaultStackName = "SampleDataProcessingPipeline"
+
+// upgradePipelineNames writes the old stack's own names as version 2
+// properties: the stack name, PIPELINE_NAME or SampleDataProcessingPipeline
+// (app.py:22-28; a configs/ file's stack adds "-<its name>", characters
+// outside A-Z, a-z, 0-9 and - replaced, app.py:40-45); pipeline_name,
+// stack.pipeline_name, which named the state machine, its published ARN
+// and the resources; and, for a config with groups, the logical IDs of
+// the state machine, construct <pipeline_name> (stack.py:250-253), and of
+// the SSM parameter holding its ARN, stepfunction_arn_<pipeline_name>
+// (stack.py:264-269).
+func upgradePipelineNames(d *Decoder, root, props *yaml.Node, ctx map[string]any) {
+	if n := mapGet(root, "name"); n != nil && n.Kind == yaml.ScalarNode {
+		ctx[v1ConfigName] = n.Value
+	}
+	if props == nil || props.Kind != yaml.MappingNode {
+		return
+	}
+	at := mapGet(root, "name")
+	if at == nil {
+		at = props
+	}
+	set := func(key, v string) {
+		if mapGet(props, key) == nil && v != "" {
+			mapSet(props, at, key, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v, Line: at.Line, Column: at.Column})
+		}
+	}
+	stack, known := ctx["stack_name"].(string)
+	if !known {
+		stack = "{{ " + v1EnvExpr("PIPELINE_NAME", v1DefaultStackName, "") + " }}"
+	}
+	if n, ok := ctx[v1ConfigName]; ok && d.Source != nil && d.Source.Path != MainFile {
+		// The part the file adds is known; the environment's part is
+		// written through aws_name, which keeps _ (a name a stack cannot
+		// have in config.yaml either).
+		tail := v1StackUnsafe.ReplaceAllString("-"+fmt.Sprint(n), "-")
+		if known {
+			stack = v1StackUnsafe.ReplaceAllString(stack, "-") + tail
+		} else {
+			stack = "{{ " + v1EnvExpr("PIPELINE_NAME", v1DefaultStackName, "") + "|aws_name }}" + tail
+		}
+	}
+	set("stack_name", stack)
+	pipeline, ok := ctx["pipeline_name"]
+	if ok && pipeline != nil {
+		set("pipeline_name", fmt.Sprint(pipeline))
+	} else {
+		set("pipeline_name", "{{ "+v1PipelineExpr(ctx)+" }}")
+	}
+	if g := mapGet(root, "groups"); g == nil || g.Kind != yaml.SequenceNode || len(g.Content) == 0 {
+		return
+	}
+	if ok && pipeline != nil {
+		set("state_machine_logical_id", LogicalID(fmt.Sprint(pipeline), "Resource"))
+		set("arn_parameter_logical_id", LogicalID("stepfunction_arn_"+fmt.Sprint(pipeline), "Resource"))
+		return
+	}
+	e := v1PipelineExpr(ctx)
+	set("state_machine_logical_id", "{{ "+e+`|add:"/Resource"|logical_id }}`)
+	set("arn_parameter_logical_id", `{% with p=`+e+` %}{{ "stepfunction_arn_"|add:p|add:"/Resource"|logical_id }}{% endwith %}`)
+}
+
+var (
+	v1StackUnsafe = regexp.MustCompile(`[^A-Za-z0-9-]`)
+	// plainText is what a template string literal holds as written.
+	plainText = regexp.MustCompile(`^[A-Za-z0-9 _.:/@+=,-]+$`)
+)
 
 // v1StepFunctionName is get_function_name (lambda_task.py:13-28): the
 // pipeline's name cut to its first 20 and last 4 characters when the whole
@@ -133,7 +238,7 @@ func v1StepFunctionName(ctx map[string]any, job string) string {
 		}
 		return p + "-" + job
 	}
-	return fmt.Sprintf(`{%% with p=pipeline_name|add:"-"|add:stage|aws_name %%}{%% if p|length >= %d %%}{{ p|slice:":20" }}-{{ p|slice:"-4:" }}-%s{%% else %%}{{ p }}-%s{%% endif %%}{%% endwith %%}`, 62-len(job), job, job)
+	return fmt.Sprintf(`{%% with p=`+v1PipelineExpr(ctx)+`|aws_name %%}{%% if p|length >= %d %%}{{ p|slice:":20" }}-{{ p|slice:"-4:" }}-%s{%% else %%}{{ p }}-%s{%% endif %%}{%% endwith %%}`, 62-len(job), job, job)
 }
 
 // setName adds physical_name and, when id is not empty, logical_id to an

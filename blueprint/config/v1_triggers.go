@@ -6,7 +6,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/blueprint-dev/blueprint/blueprint/diag"
-	"github.com/blueprint-dev/blueprint/blueprint/render"
 )
 
 // upgradeTriggers gives the triggers what the old tool gave every trigger
@@ -101,43 +100,32 @@ func v1NameStage(opts LoadOptions) string {
 	return "test"
 }
 
-// v1Names gives a version 1 stack the names of the old stack
-// (utils/stack_util.py:76-87): its AWS names use ORIGIN_PIPELINE_NAME or
-// PIPELINE_NAME or the config's name (the template's pipeline_name is
-// ORIGIN_PIPELINE_NAME only), and STAGE or "test" (the template's stage
-// defaults to "TEST"). The old tool never deployed a configs/ file; it is
-// synthesized as one more stack, with a warning.
-// v1NamePipeline is the pipeline name of a version 1 stack's AWS names,
-// as v1Names gives it, read from the config's tree before it is decoded:
-// the names the translation writes (v1_names.go) use it.
-func v1NamePipeline(root *yaml.Node, opts LoadOptions, ctx render.Context) string {
+// v1NamePipeline sets the translation's values of the old stack's names
+// (utils/stack_util.py:76-81, app.py:22), read from the config's tree
+// before it is decoded: pipeline_name, stack.pipeline_name (PIPELINE_NAME,
+// else the config's name), and stack_name (PIPELINE_NAME, else
+// SampleDataProcessingPipeline). ORIGIN_PIPELINE_NAME named none of them:
+// it is the template's pipeline_name and the SSM paths' pipeline.
+func v1NamePipeline(vals map[string]any, root *yaml.Node, opts LoadOptions) {
 	name := ""
 	if n := mapGet(root, "name"); n != nil && n.Kind == yaml.ScalarNode {
 		name = n.Value
 	}
-	for _, e := range []string{"PIPELINE_NAME", "ORIGIN_PIPELINE_NAME"} {
-		if v, ok := opts.LookupEnv(e); ok && v != "" {
-			name = v
-		}
+	vals["stack_name"] = v1DefaultStackName
+	if v, ok := opts.LookupEnv("PIPELINE_NAME"); ok && v != "" {
+		name = v
+		vals["stack_name"] = v
 	}
-	if v, ok := ctx["pipeline_name"]; name == "" && ok && v != nil {
-		name = fmt.Sprint(v)
-	}
-	return name
+	vals["pipeline_name"] = name
 }
 
+// v1Names gives a version 1 stack the stage of the old stack's names
+// (STAGE or "test", where the template's stage defaults to "TEST"); its
+// pipeline and stack names are the properties the translation wrote. The
+// old tool never deployed a configs/ file; it is synthesized as one more
+// stack, with a warning.
 func v1Names(st *Stack, opts LoadOptions) {
 	st.nameStage = v1NameStage(opts)
-	st.namePipeline = st.Pipeline.Name
-	for _, e := range []string{"PIPELINE_NAME", "ORIGIN_PIPELINE_NAME"} {
-		if v, ok := opts.LookupEnv(e); ok && v != "" {
-			st.namePipeline = v
-		}
-	}
-	if st.namePipeline == "" {
-		st.namePipeline = st.str("pipeline_name")
-	}
-	st.Name = StackName(st.PipelineName(), st.Source.Path)
 	if st.Main {
 		return
 	}

@@ -47,7 +47,7 @@ func TestFormatVersion(t *testing.T) {
 		{"each config file gets its own note",
 			map[string]string{"config.yaml": "version: 2\nname: p\n", "configs/old.yaml": "name: q\n"},
 			[]string{"configs/old.yaml:1: warning: read as a data.all blueprint config (version 1), since it has no version: key" + v1Hint,
-				"configs/old.yaml:1: warning: the data.all blueprint never deployed configs/ files (app.py:31-33 looked for the bare file name in the repo root); synthesized as one more stack, q-old (move it out of configs/ if it is not meant to be deployed)"}},
+				"configs/old.yaml:1: warning: the data.all blueprint never deployed configs/ files (app.py:31-33 looked for the bare file name in the repo root); synthesized as one more stack, SampleDataProcessingPipeline-q (move it out of configs/ if it is not meant to be deployed)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

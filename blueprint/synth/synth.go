@@ -366,17 +366,19 @@ func buildMachine(st *Stack, p *plan.Stack, suffix string) error {
 	if err != nil {
 		return err
 	}
+	props := st.Config.Pipeline.Properties
+	pin(machine, props.StateMachineLogicalID)
 	envRole := st.EnvironmentRole()
 	st.Machine = machine
 	for _, fn := range st.afterMachine {
 		fn(machine)
 	}
 
-	awsssm.NewStringParameter(st.Stack, jsii.String("StateMachineArnParameter"), &awsssm.StringParameterProps{
+	pin(awsssm.NewStringParameter(st.Stack, jsii.String("StateMachineArnParameter"), &awsssm.StringParameterProps{
 		ParameterName: jsii.String(p.ArnParameter()),
 		StringValue:   machine.StateMachineArn(),
 		Description:   jsii.String("ARN of the " + m.Name + " state machine"),
-	})
+	}), props.ArnParameterLogicalID)
 	awscdk.NewCfnOutput(st.Stack, jsii.String("StateMachineArn"), &awscdk.CfnOutputProps{Value: machine.StateMachineArn()})
 
 	for i, sc := range st.Config.Pipeline.Properties.Schedulers {
@@ -398,6 +400,14 @@ func buildMachine(st *Stack, p *plan.Stack, suffix string) error {
 		rule.AddTarget(awseventstargets.NewSfnStateMachine(machine, target))
 	}
 	return nil
+}
+
+// pin gives the CloudFormation resource of an L2 construct the logical ID
+// id (properties.state_machine_logical_id, …), when id is set.
+func pin(c constructs.IConstruct, id string) {
+	if id != "" {
+		c.Node().DefaultChild().(awscdk.CfnElement).OverrideLogicalId(jsii.String(id))
+	}
 }
 
 // newMachine builds a state machine with its log group into scope (the

@@ -2,16 +2,31 @@ package validate
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
 )
 
 // logicalIDs checks the logical_id keys (an item's own, and those of the
-// other resources it makes): CloudFormation takes 1 to 255 letters and
+// other resources it makes, and the properties giving the state machine's
+// and its ARN parameter's): CloudFormation takes 1 to 255 letters and
 // digits, and each names one resource of the stack.
 func (v *validator) logicalIDs() {
 	seen := map[string]string{}
+	props := v.st.Pipeline.Properties
+	machine := map[string]string{"properties.state_machine_logical_id": props.StateMachineLogicalID, "properties.arn_parameter_logical_id": props.ArnParameterLogicalID}
+	for _, at := range engine.SortedKeys(machine) {
+		id := machine[at]
+		if id == "" {
+			continue
+		}
+		if !engine.LogicalIDPattern.MatchString(id) {
+			v.d.Errorf(v.d.Node(at), at, "logical ID %q is not one CloudFormation accepts: 1 to 255 letters A-Z, a-z and digits", id)
+			continue
+		}
+		seen[id] = at
+	}
 	for _, u := range v.decoded {
 		ids := map[string]string{}
 		if p, ok := u.item.Spec.(engine.LogicalIDer); ok && p.PinnedID() != "" {
@@ -38,3 +53,7 @@ func (v *validator) logicalIDs() {
 		}
 	}
 }
+
+// stackName is what CloudFormation accepts as a stack name (at most 128
+// characters: properties.stack_name's own check).
+var stackName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)

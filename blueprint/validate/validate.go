@@ -33,6 +33,11 @@ func Stack(st *config.Stack, reg *engine.Registry) (*engine.Index, diag.List) {
 		v.d.Errorf(n, "name", "the state machine would be named %q, %d characters; Step Functions accepts at most 80", name, len(name)).Hint =
 			"a shorter name, or PIPELINE_NAME"
 	}
+	if n := p.Properties.StackName; n != "" && !stackName.MatchString(n) {
+		// PIPELINE_NAME may set it from outside the file (version 1).
+		v.d.Errorf(v.d.Node("properties.stack_name"), "properties.stack_name", "%q is no CloudFormation stack name: a letter, then letters A-Z, a-z, digits and -", n).Hint =
+			"for a data.all config, PIPELINE_NAME names the stack"
+	}
 	if p.Catch != nil {
 		if len(p.Catch.Groups) == 0 {
 			v.d.Errorf(v.d.Node("catch"), "catch", "has no groups to run on error").Hint = "add catch.groups, e.g. a group publishing to an SNS topic"

@@ -33,8 +33,12 @@ func (Engine) BuildResource(s *synth.Stack, it *config.Item) error {
 	if stage == "" {
 		stage = s.Config.Stage()
 	}
-	api := awsapigateway.NewRestApi(s.Scope(), s.ID("Api", it.Name), &awsapigateway.RestApiProps{
-		RestApiName:                 jsii.String(s.PhysicalName(it.Name)),
+	id := s.ID("Api", it.Name)
+	if spec.ConstructID != "" {
+		id = jsii.String(spec.ConstructID)
+	}
+	api := awsapigateway.NewRestApi(s.Scope(), id, &awsapigateway.RestApiProps{
+		RestApiName:                 jsii.String(s.NameOf(it)),
 		Description:                 jsii.String(desc),
 		CloudWatchRole:              jsii.Bool(true),
 		CloudWatchRoleRemovalPolicy: awscdk.RemovalPolicy_DESTROY,

@@ -32,7 +32,16 @@ type Integration struct {
 // deploys and can be wired later.
 type Spec struct {
 	engine.Common `yaml:",inline"`
-	Config        struct {
+	// Named is physical_name, the API's name (default
+	// <name>-<pipeline>-<stage>).
+	engine.Named `yaml:",inline"`
+	// ConstructID is the id of the API's construct in the stack: CDK
+	// derives the logical IDs of the API and of everything under it (its
+	// resources, methods, deployment and stage) from it, so the API of a
+	// stack another CDK app deployed (data.all's <name>-<stage>) is
+	// updated in place, keeping its ID and URL. Default: one of ours.
+	ConstructID string `yaml:"construct_id" validate:"omitempty,max=200,excludes=/"`
+	Config      struct {
 		Integrations []*Integration `yaml:"integrations" validate:"dive"`
 		// Paths are resources the API has without an integration of
 		// their own (with cors, they answer OPTIONS).
