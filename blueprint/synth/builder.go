@@ -1,8 +1,6 @@
 package synth
 
 import (
-	"crypto/md5"
-	"encoding/hex"
 	"fmt"
 	"regexp"
 	"sort"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/blueprint-dev/blueprint/blueprint/config"
 	"github.com/blueprint-dev/blueprint/blueprint/engine"
+	"github.com/blueprint-dev/blueprint/blueprint/render"
 )
 
 // ResourceBuilder is implemented by engines that create AWS resources for
@@ -256,33 +255,4 @@ func (s *Stack) OnMachine(fn func(StateMachine)) {
 // from its stack down ("FunctionX", "ServiceRole", "Resource"), as CDK's
 // makeUniqueId writes it: the ids (a component its predecessor ends with
 // and "Resource" dropped) and a hash of the path; a lone id bare.
-func LogicalID(path ...string) string {
-	var comps []string
-	for _, c := range path {
-		if c != "Default" {
-			comps = append(comps, c)
-		}
-	}
-	if len(comps) == 1 {
-		if id := idUnsafe.ReplaceAllString(comps[0], ""); len(id) <= 255 {
-			return id
-		}
-	}
-	sum := md5.Sum([]byte(strings.Join(comps, "/")))
-	var human strings.Builder
-	prev := ""
-	for i, c := range comps {
-		if i > 0 && strings.HasSuffix(prev, c) {
-			continue
-		}
-		prev = c
-		if c != "Resource" {
-			human.WriteString(idUnsafe.ReplaceAllString(c, ""))
-		}
-	}
-	h := human.String()
-	if len(h) > 240 {
-		h = h[:240]
-	}
-	return h + strings.ToUpper(hex.EncodeToString(sum[:])[:8])
-}
+func LogicalID(path ...string) string { return render.LogicalID(path...) }
