@@ -288,18 +288,19 @@ func TestGraphDrawsAnSVGWithGraphviz(t *testing.T) {
 
 func TestVersion2NamesCarryTheStageSoStagesShareAnAccount(t *testing.T) {
 	for _, tc := range []struct {
-		name, config, stage, want string
+		name, config, stage, want, stack string
 	}{
-		{"version 2 in dev", small, "dev", "small-pipeline-dev"},
-		{"version 2 in prod", small, "prod", "small-pipeline-prod"},
-		{"version 1 keeps data.all's names", strings.TrimPrefix(small, "version: 2\n"), "prod", "small-pipeline"},
+		{"version 2 in dev", small, "dev", "small-pipeline-dev", "small-pipeline"},
+		{"version 2 in prod", small, "prod", "small-pipeline-prod", "small-pipeline"},
+		// Without PIPELINE_NAME, data.all's stack was SampleDataProcessingPipeline (app.py:22).
+		{"version 1 keeps data.all's names", strings.TrimPrefix(small, "version: 2\n"), "prod", "small-pipeline", "SampleDataProcessingPipeline"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := repo(t, map[string]string{"config.yaml": tc.config, "variables.yaml": smallVars})
 			out := filepath.Join(t.TempDir(), "cdk.out")
 			code, _, errOut := run(t, nil, "synth", "--dir", dir, "--stage", tc.stage, "--out", out, "--skip-bundling")
 			require.Equal(t, 0, code, errOut)
-			tmpl, err := os.ReadFile(filepath.Join(out, "small-pipeline.template.json"))
+			tmpl, err := os.ReadFile(filepath.Join(out, tc.stack+".template.json"))
 			require.NoError(t, err)
 			assert.Contains(t, string(tmpl), `"StateMachineName": "`+tc.want+`"`)
 			assert.Contains(t, string(tmpl), `"LogGroupName": "/aws/vendedlogs/states/`+tc.want+`"`)

@@ -26,7 +26,7 @@ func TestMigratePrintsADiffAndWritesVersion2(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Equal(t, `--- a/config.yaml
 +++ b/config.yaml
-@@ -1,6 +1,10 @@
+@@ -1,6 +1,12 @@
  # the team's pipeline
 +version: 2
  name: p
@@ -34,10 +34,12 @@ func TestMigratePrintsADiffAndWritesVersion2(t *testing.T) {
    - name: T   # alerts
      type: sns_topic
 -groups:
-+    physical_name: T-{{ pipeline_name|aws_name }}-{{ stage|aws_name }}
++    physical_name: T-{{ env_var("PIPELINE_NAME", "p")|aws_name }}
 +    logical_id: TSNSD593500A
 +properties:
 +  stage_in_names: false
++  stack_name: '{{ env_var("PIPELINE_NAME", "SampleDataProcessingPipeline") }}'
++  pipeline_name: '{{ env_var("PIPELINE_NAME", "p") }}'
 `, out)
 	raw, err := os.ReadFile(filepath.Join(dir, "config.yaml"))
 	require.NoError(t, err)
@@ -58,8 +60,9 @@ func TestMigrateCarriesTemplateStatements(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	raw, err := os.ReadFile(filepath.Join(dir, "config.yaml"))
 	require.NoError(t, err)
-	want := strings.Replace(old, "{name: T, type: sns_topic}", "{name: T, type: sns_topic, physical_name: 'T-{{ pipeline_name|aws_name }}-{{ stage|aws_name }}', logical_id: TSNSD593500A}", 1)
-	assert.Equal(t, "version: 2\n"+strings.TrimSuffix(want, "\n")+"\nproperties:\n  stage_in_names: false\n", string(raw))
+	want := strings.Replace(old, "{name: T, type: sns_topic}", "{name: T, type: sns_topic, physical_name: 'T-{{ env_var(\"PIPELINE_NAME\", \"p\")|aws_name }}', logical_id: TSNSD593500A}", 1)
+	assert.Equal(t, "version: 2\n"+strings.TrimSuffix(want, "\n")+"\nproperties:\n  stage_in_names: false\n"+
+		"  stack_name: '{{ env_var(\"PIPELINE_NAME\", \"SampleDataProcessingPipeline\") }}'\n  pipeline_name: '{{ env_var(\"PIPELINE_NAME\", \"p\") }}'\n", string(raw))
 	assert.Contains(t, errOut, `config.yaml:6:14: warning: undefined variable "owner" renders as empty text in version 1 and is an error in version 2`)
 }
 

@@ -61,10 +61,10 @@ func TestNagFindingsNameTheConfigItem(t *testing.T) {
 		got = append(got, f.Diagnostic().String())
 	}
 	assert.Equal(t, []string{
-		"config.yaml:119:5: aws_resources[12]: AwsSolutions-APIG2: The REST API does not have request validation enabled. (resource ApiMyApiGateway/Resource)",
-		"config.yaml:119:5: aws_resources[12]: AwsSolutions-APIG3: The REST API stage is not associated with AWS WAFv2 web ACL. (resource ApiMyApiGateway/DeploymentStage.test/Resource)",
-		"config.yaml:119:5: aws_resources[12]: AwsSolutions-APIG4: The API does not implement authorization. (resource ApiMyApiGateway/Default/GET/Resource)",
-		"config.yaml:119:5: aws_resources[12]: AwsSolutions-APIG6: The REST API Stage does not have CloudWatch logging enabled for all methods. (resource ApiMyApiGateway/DeploymentStage.test/Resource)",
-		"config.yaml:119:5: aws_resources[12]: AwsSolutions-COG4: The API GW method does not use a Cognito user pool authorizer. (resource ApiMyApiGateway/Default/GET/Resource)",
+		"config.yaml:119:5: aws_resources[12]: AwsSolutions-APIG2: The REST API does not have request validation enabled. (resource MyApiGateway-test/Resource)",
+		"config.yaml:119:5: aws_resources[12]: AwsSolutions-APIG3: The REST API stage is not associated with AWS WAFv2 web ACL. (resource MyApiGateway-test/DeploymentStage.test/Resource)",
+		"config.yaml:119:5: aws_resources[12]: AwsSolutions-APIG4: The API does not implement authorization. (resource MyApiGateway-test/Default/GET/Resource)",
+		"config.yaml:119:5: aws_resources[12]: AwsSolutions-APIG6: The REST API Stage does not have CloudWatch logging enabled for all methods. (resource MyApiGateway-test/DeploymentStage.test/Resource)",
+		"config.yaml:119:5: aws_resources[12]: AwsSolutions-COG4: The API GW method does not use a Cognito user pool authorizer. (resource MyApiGateway-test/Default/GET/Resource)",
 	}, got)
 }
