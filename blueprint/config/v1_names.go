@@ -131,7 +131,7 @@ func upgradeItemNames(d *Decoder, it *yaml.Node, path string, step bool, ctx map
 // pipeline.py:725-734 at 32fef72e8). Written out by migrate, where the
 // environment is not known, it is the template expression that reads it.
 func v1PipelineName(ctx map[string]any) string {
-	if v, ok := ctx["pipeline_name"]; ok && v != nil {
+	if v, ok := ctx[v1StackPipeline]; ok && v != nil {
 		return render.AWSName(fmt.Sprint(v))
 	}
 	return "{{ " + v1PipelineExpr(ctx) + "|aws_name }}"
@@ -153,9 +153,13 @@ func v1EnvExpr(env, def, fallback string) string {
 	return fmt.Sprintf("env_var(%q, %q)", env, def)
 }
 
-// v1ConfigName is where upgradePipelineNames keeps the config's name in
-// the translation's values.
-const v1ConfigName = "v1:name"
+// The translation's values (v1NamePipeline) hold stack.pipeline_name at
+// v1StackPipeline, and upgradePipelineNames keeps the config's name at
+// v1ConfigName; their pipeline_name is stack.pipeline_name_origin.
+const (
+	v1StackPipeline = "v1:pipeline_name"
+	v1ConfigName    = "v1:name"
+)
 
 // v1DefaultStackName is the data.all blueprint's stack name when
 // PIPELINE_NAME is unset (app.py:22).
@@ -202,7 +206,7 @@ func upgradePipelineNames(d *Decoder, root, props *yaml.Node, ctx map[string]any
 		}
 	}
 	set("stack_name", stack)
-	pipeline, ok := ctx["pipeline_name"]
+	pipeline, ok := ctx[v1StackPipeline]
 	if ok && pipeline != nil {
 		set("pipeline_name", fmt.Sprint(pipeline))
 	} else {

@@ -84,7 +84,7 @@ func TestV1Names(t *testing.T) {
 // TestV1StepFunctionNameIsCut: get_function_name keeps the first 20 and
 // last 4 characters of a pipeline name when the name would reach 62.
 func TestV1StepFunctionNameIsCut(t *testing.T) {
-	ctx := map[string]any{"pipeline_name": strings.Repeat("p", 30) + "-test", "stage": "test"}
+	ctx := map[string]any{v1StackPipeline: strings.Repeat("p", 30) + "-test", "stage": "test"}
 	assert.Equal(t, strings.Repeat("p", 30)+"-test-Job", v1StepFunctionName(ctx, "Job"))
 	assert.Equal(t, strings.Repeat("p", 20)+"-test-"+strings.Repeat("j", 27), v1StepFunctionName(ctx, strings.Repeat("j", 27)))
 }

@@ -102,21 +102,26 @@ func v1NameStage(opts LoadOptions) string {
 
 // v1NamePipeline sets the translation's values of the old stack's names
 // (utils/stack_util.py:76-81, app.py:22), read from the config's tree
-// before it is decoded: pipeline_name, stack.pipeline_name (PIPELINE_NAME,
-// else the config's name), and stack_name (PIPELINE_NAME, else
-// SampleDataProcessingPipeline). ORIGIN_PIPELINE_NAME named none of them:
-// it is the template's pipeline_name and the SSM paths' pipeline.
+// before it is decoded: stack.pipeline_name (PIPELINE_NAME, else the
+// config's name) at v1StackPipeline, stack_name (PIPELINE_NAME, else
+// SampleDataProcessingPipeline), and pipeline_name,
+// stack.pipeline_name_origin (ORIGIN_PIPELINE_NAME, else the config's
+// name), the pipeline of the SSM paths the old stack read and wrote.
 func v1NamePipeline(vals map[string]any, root *yaml.Node, opts LoadOptions) {
 	name := ""
 	if n := mapGet(root, "name"); n != nil && n.Kind == yaml.ScalarNode {
 		name = n.Value
 	}
+	pipeline, origin := name, name
 	vals["stack_name"] = v1DefaultStackName
 	if v, ok := opts.LookupEnv("PIPELINE_NAME"); ok && v != "" {
-		name = v
+		pipeline = v
 		vals["stack_name"] = v
 	}
-	vals["pipeline_name"] = name
+	if v, ok := opts.LookupEnv("ORIGIN_PIPELINE_NAME"); ok && v != "" {
+		origin = v
+	}
+	vals[v1StackPipeline], vals["pipeline_name"] = pipeline, origin
 }
 
 // v1Names gives a version 1 stack the stage of the old stack's names
