@@ -81,7 +81,8 @@ func TestCompatMigrateRewritesEveryBranch(t *testing.T) {
 func TestCompatMigrateKeepsTheOldPipelineNameVariable(t *testing.T) {
 	tmpl, _ := compatRepo(t, "migrate/pipeline_name")
 	topics := resourcesOfType(tmpl, "AWS::SNS::Topic")
-	assert.Equal(t, "MyTopic-compat-sns-test", topics["MyTopicSNS625BF3EA"]["TopicName"])
+	// Without PIPELINE_NAME, stack.pipeline_name is the config's name.
+	assert.Equal(t, "MyTopic-compat-sns", topics["MyTopicSNS625BF3EA"]["TopicName"])
 	raw, _ := json.Marshal(tmpl)
 	assert.Contains(t, string(raw), `":MyTopic--test"`, "the step publishes to MyTopic-{{pipeline_name}}-{{stage}} with pipeline_name empty")
 
@@ -92,16 +93,20 @@ func TestCompatMigrateKeepsTheOldPipelineNameVariable(t *testing.T) {
 	out, err := os.ReadFile(filepath.Join(repo, "config.yaml"))
 	require.NoError(t, err)
 	assert.Contains(t, string(out), `topic_name: MyTopic-{{env_var("ORIGIN_PIPELINE_NAME", "")}}-{{stage}}`)
-	assert.Contains(t, string(out), "physical_name: MyTopic-{{ pipeline_name|aws_name }}-{{ stage|aws_name }}")
+	assert.Contains(t, string(out), `physical_name: MyTopic-{{ env_var("PIPELINE_NAME", "compat sns")|aws_name }}`)
 
-	origin := testkit.Env("AWSREGION", "eu-west-1", "AWSACCOUNTID", "111111111111", "BUCKET_NAME", "pipeline-bucket", "STAGE", "test", "ORIGIN_PIPELINE_NAME", "team-sns")
+	// data.all's CodeBuild in its test stage: ORIGIN_PIPELINE_NAME the
+	// pipeline's name, PIPELINE_NAME the name and "-test" (data.all
+	// backend/dataall/cdkproxy/stacks/pipeline.py:725-734 at 32fef72e8).
+	origin := testkit.Env("AWSREGION", "eu-west-1", "AWSACCOUNTID", "111111111111", "BUCKET_NAME", "pipeline-bucket", "STAGE", "test",
+		"ORIGIN_PIPELINE_NAME", "team-sns", "PIPELINE_NAME", "team-sns-test")
 	for _, env := range []func(string) (string, bool){compatEnv, origin} {
 		before, after := testkit.Plan(t, dir, testkit.Options{Env: env}), testkit.Plan(t, repo, testkit.Options{Env: env})
 		require.Len(t, after, 1)
 		assert.JSONEq(t, string(testkit.Definition(t, before[0])), string(testkit.Definition(t, after[0])))
 	}
-	// With ORIGIN_PIPELINE_NAME set, the step publishes to the topic of
-	// the config, MyTopic-team-sns-test.
+	// There the step publishes to the topic of the config,
+	// MyTopic-team-sns-test.
 	def := testkit.Definition(t, testkit.Plan(t, repo, testkit.Options{Env: origin})[0])
 	assert.Contains(t, string(def), `"TopicArn": "${bp:sns_topic:MyTopic:arn}"`)
 }
