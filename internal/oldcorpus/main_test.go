@@ -61,18 +61,19 @@ func TestTheTableSaysWhatEachConfigGave(t *testing.T) {
 		require.Greater(t, len(cells), col, lines[i])
 		return cells[col]
 	}
-	assert.Equal(t, "synth ok: fake (1 warnings)", cell(0, 1))
+	// Without PIPELINE_NAME the stack is data.all's default name (app.py:22).
+	assert.Equal(t, "synth ok: SampleDataProcessingPipeline (1 warnings)", cell(0, 1))
 	assert.Equal(t, "round trip: same templates", cell(0, 2))
-	assert.Regexp(t, `^synth ok: hello \(\d+ warnings\)$`, cell(1, 1))
+	assert.Regexp(t, `^synth ok: SampleDataProcessingPipeline \(\d+ warnings\)$`, cell(1, 1))
 	assert.Equal(t, "round trip: same templates", cell(1, 2))
-	assert.Regexp(t, `^synth ok: inline`, cell(2, 1))
+	assert.Regexp(t, `^synth ok: SampleDataProcessingPipeline`, cell(2, 1))
 	assert.Equal(t, "refused: config.yaml:2:1: cannot migrate: a template statement with YAML after it on its line (put the statement on a line of its own, or migrate this file by hand)", cell(2, 2))
 	assert.Equal(t, `expected failure: config.yaml:9:23: groups[0].jobs[0].config.layer_ref[0]: layer "missing_layer" is not defined in aws_resources (add a resource of type "lambda_layer")`, cell(3, 1))
 	assert.True(t, strings.HasPrefix(cell(3, 2), "migrated; synth fails again: "), cell(3, 2))
 	assert.True(t, strings.HasPrefix(cell(4, 1), "synth FAILS: config.yaml:9:23: "), cell(4, 1))
 	assert.True(t, strings.HasSuffix(cell(4, 1), " (UNEXPECTED: the old tool failed at config.yaml:2:1)"), cell(4, 1))
 	assert.Equal(t, "round trip: same templates", cell(5, 2))
-	assert.Equal(t, "synth ok: fake (1 warnings) (UNEXPECTED: the old tool failed at config.yaml:3:5)", cell(5, 1))
+	assert.Equal(t, "synth ok: SampleDataProcessingPipeline (1 warnings) (UNEXPECTED: the old tool failed at config.yaml:3:5)", cell(5, 1))
 	assert.True(t, strings.HasPrefix(lines[6], "missing.yaml"), lines[6])
 	assert.Contains(t, lines[6], "| layout failed: ")
 	assert.Equal(t, "4 of 7 synthesize, 1 fail at their expected fault; 3 of 7 migrate to the same templates", lines[7])
