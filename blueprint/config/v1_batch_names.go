@@ -2,11 +2,10 @@ package config
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/blueprint-dev/blueprint/blueprint/render"
 )
 
 // upgradeBatchParameters gives the Batch resources of a data.all stack the
@@ -45,10 +44,10 @@ func upgradeBatchParameters(d *Decoder, root *yaml.Node, ctx map[string]any) {
 		var param, id, shared, where string
 		switch typ.Value {
 		case "batch_compute_environment":
-			param = fmt.Sprintf("/%s/%s/compute_environment/%s", pipeline, stage, render.AWSName(name.Value))
+			param = fmt.Sprintf("/%s/%s/compute_environment/%s", pipeline, stage, v1SSMPart(name.Value))
 			id = LogicalID("ce"+name.Value, "Resource")
 		case "batch_job_queue":
-			param = fmt.Sprintf("/%s/%s/job_queue/%s", pipeline, stage, render.AWSName(name.Value))
+			param = fmt.Sprintf("/%s/%s/job_queue/%s", pipeline, stage, v1SSMPart(name.Value))
 			shared, where, id = "jobqueue-param", "resource_task.py:918-921", LogicalID("jobqueue-param", "Resource")
 		case "batch_job_definition":
 			param = fmt.Sprintf("/%s/%s/job_definition/job-%s", pipeline, stage, strings.ToLower(v1SanitizedUnsafe.ReplaceAllString(name.Value, "")))
@@ -73,6 +72,12 @@ func upgradeBatchParameters(d *Decoder, root *yaml.Node, ctx map[string]any) {
 		mapSet(it, name, "arn_parameter", p)
 	}
 }
+
+var ssmUnsafe = regexp.MustCompile(`[^A-Za-z0-9_.\-/]`)
+
+// v1SSMPart is an item name in an SSM parameter name: as written, each
+// character SSM refuses (the old deploy failed on it) made "-".
+func v1SSMPart(name string) string { return ssmUnsafe.ReplaceAllString(name, "-") }
 
 // v1PipelineLogicalID is LogicalID(prefix+<pipeline>, "Resource") for the
 // pipeline name of ctx; migrate, where the name is a template variable,
