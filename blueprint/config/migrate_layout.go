@@ -93,7 +93,7 @@ func layOut(src, masked string, m *templateMask, doc *yaml.Node, snap map[*yaml.
 	l.mapping(root, 1, len(l.masked), 1, nil)
 	join := func(ls []string) string {
 		s := strings.Join(ls, "\n")
-		if strings.HasSuffix(src, "\n") && !strings.HasSuffix(s, "\n") {
+		if strings.HasSuffix(src, "\n") {
 			s += "\n"
 		}
 		return s
@@ -254,6 +254,13 @@ func (l *layout) mapping(m *yaml.Node, from, to, owner int, outer []tailSpec) {
 	}
 	tail := pending
 	indent := strings.Repeat(" ", keys[0].Column-1)
+	// The new pairs after the last old pair, and the outer mappings',
+	// come after the text of the last old pair, kept or not.
+	var tails []tailSpec
+	if len(tail) > 0 {
+		tails = append(tails, tailSpec{tail, indent, owner})
+	}
+	tails = append(tails, outer...)
 	removed := func(j int) {
 		// A removed pair's comments and blank lines stay; its key must
 		// start its line.
@@ -262,7 +269,11 @@ func (l *layout) mapping(m *yaml.Node, from, to, owner int, outer []tailSpec) {
 		if !ok || strings.TrimSpace(prefix) != "" {
 			panic(errLayout)
 		}
-		l.verbatim(l.lastContent(k.Line, end(j))+1, end(j))
+		var t []tailSpec
+		if j == len(keys)-1 {
+			t = tails
+		}
+		l.rest(l.lastContent(k.Line, end(j)), end(j), t)
 	}
 	l.verbatim(from, keys[0].Line-1)
 	next := 0
@@ -274,11 +285,8 @@ func (l *layout) mapping(m *yaml.Node, from, to, owner int, outer []tailSpec) {
 			l.generated(l.encodePair(before[j][i], before[j][i+1], indent)...)
 		}
 		var t []tailSpec
-		if n == len(kept)-1 {
-			if len(tail) > 0 {
-				t = append(t, tailSpec{tail, indent, owner})
-			}
-			t = append(t, outer...)
+		if n == len(kept)-1 && j == len(keys)-1 {
+			t = tails
 		}
 		l.pair(keys[j], mapValue(m, keys[j]), keys[j].Line, end(j), t)
 		next = j + 1

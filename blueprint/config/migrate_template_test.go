@@ -65,7 +65,7 @@ func TestMigrateCarriesTemplates(t *testing.T) {
 			"version: 2\nname: p\naws_resources:\n  - name: numpy\n    type: lambda_layer\n    config:\n        layer_arn:\n                arn: {% if stage == 'prod' %}\n                        \"arn:aws:lambda:eu-west-1:1:layer:a:1\"\n                     {% else %}\n                        \"arn:aws:lambda:eu-west-1:1:layer:b:2\"\n                     {% endif %}\n                id: \"scipynumpy\"\nproperties:\n"},
 		{"trimmed statements keep the indentation of the keys they lead",
 			"name: p\naws_resources:\n  - name: q\n    type: sns_topic\n    config:\n        {% if stage == 'test' -%}\n        subscriber_accounts: [\"111111111111\"]\n        {%- else -%}\n        subscriber_accounts: [\"222222222222\"]\n        {%- endif %}\n",
-			"version: 2\nname: p\naws_resources:\n  - name: q\n    type: sns_topic\n    config:\n        {% if stage == 'test' -%}\n        subscriber_accounts: [\"111111111111\"]\n        {%- else -%}\n        subscriber_accounts: [\"222222222222\"]\n        {%- endif %}\n    physical_name: q-{{ pipeline_name|aws_name }}-{{ stage|aws_name }}\n"},
+			"version: 2\nname: p\naws_resources:\n  - name: q\n    type: sns_topic\n    config:\n        {% if stage == 'test' -%}\n        subscriber_accounts: [\"111111111111\"]\n        {%- else -%}\n        subscriber_accounts: [\"222222222222\"]\n        {%- endif %}\n    physical_name: q-{{ env_var(\"PIPELINE_NAME\", \"p\")|aws_name }}\n"},
 		{"keys added to a mapping of keys in branches come after the branches",
 			"name: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: lambda_function\n        config:\n          {% if stage == 'prod' %}\n          entry: e\n          {% else %}\n          entry: f\n          {% endif %}\n",
 			"version: 2\nname: p\ngroups:\n  - name: G\n    jobs:\n      - name: J\n        type: lambda_function\n        config:\n          {% if stage == 'prod' %}\n          entry: e\n          {% else %}\n          entry: f\n          {% endif %}\n          index: lambda_function.py\n"},
@@ -247,7 +247,7 @@ aws_resources:
 		"                memory: 1028",
 		"                task_timeout: 900",
 		"                payload_response_only: true",
-		`            physical_name: '{% with p=pipeline_name|add:"-"|add:stage|aws_name %}{% if p|length >= 55 %}{{ p|slice:":20" }}-{{ p|slice:"-4:" }}-prepare{% else %}{{ p }}-prepare{% endif %}{% endwith %}'`,
+		`            physical_name: '{% with p=env_var("PIPELINE_NAME", "formatted")|aws_name %}{% if p|length >= 55 %}{{ p|slice:":20" }}-{{ p|slice:"-4:" }}-prepare{% else %}{{ p }}-prepare{% endif %}{% endwith %}'`,
 		"      parallel: false",
 		"",
 		"aws_resources:",
@@ -267,9 +267,13 @@ aws_resources:
 		"        name: /{{ pipeline_name|aws_name }}/{{ stage|aws_name }}/compute_environment/queue_ce",
 		"        logical_id: cequeuece45930708",
 		"",
-		"    - {name: alerts, type: sns_topic, physical_name: 'alerts-{{ pipeline_name|aws_name }}-{{ stage|aws_name }}', logical_id: alertsSNS957EE9DF}",
+		"    - {name: alerts, type: sns_topic, physical_name: 'alerts-{{ env_var(\"PIPELINE_NAME\", \"formatted\")|aws_name }}', logical_id: alertsSNS957EE9DF}",
 		"properties:",
 		"  stage_in_names: false",
+		`  stack_name: '{{ env_var("PIPELINE_NAME", "SampleDataProcessingPipeline") }}'`,
+		`  pipeline_name: '{{ env_var("PIPELINE_NAME", "formatted") }}'`,
+		`  state_machine_logical_id: '{{ env_var("PIPELINE_NAME", "formatted")|add:"/Resource"|logical_id }}'`,
+		`  arn_parameter_logical_id: '{% with p=env_var("PIPELINE_NAME", "formatted") %}{{ "stepfunction_arn_"|add:p|add:"/Resource"|logical_id }}{% endwith %}'`,
 		"  job_names: true",
 		"  timeout: 3600",
 		"",
@@ -290,4 +294,18 @@ func TestMigrateWritesAnewOnlyWhatHasNoPlaceInTheText(t *testing.T) {
 	require.False(t, diags.HasErrors(), "%v", diags)
 	assert.True(t, strings.HasPrefix(string(out), "version: 2\nname: p\n\ngroups:\n  - name: G\n    jobs:\n      - name: J # job\n        type: sns_publish\n        config: {topic_name: T, message: m}\n    parallel: false\n\n  - name: H\n    jobs:\n      - {name: K, type: sns_publish, config: {topic_name: T, message: m}}\n    parallel: false\nproperties:\n"), "%s", out)
 	assert.Equal(t, loadedTree(t, src, "test"), loadedTree(t, string(out), "test"))
+}
+
+func TestMigrateKeepsBranchEndsAndTheLastBlankLine(t *testing.T) {
+	// bid_percentage (read for SPOT only) goes from both branches; the
+	// keys the rewrite adds come after the branch's end, and the file's
+	// last blank line stays last.
+	src := "name: p\naws_resources:\n  - name: ce\n    type: batch_compute_environment\n    properties:\n      vpc_id: vpc-1\n      {% if stage == 'prod' %}\n      subnet_id: [subnet-1]\n      bid_percentage: 60\n      {% else %}\n      subnet_id: [subnet-2]\n      bid_percentage: 40\n      {% endif %}\n\n"
+	out, diags := Migrate("config.yaml", []byte(src))
+	require.False(t, diags.HasErrors(), "%v", diags)
+	assert.Contains(t, string(out), "      {% if stage == 'prod' %}\n      subnet_ids: [subnet-1]\n      {% else %}\n      subnet_ids: [subnet-2]\n      {% endif %}\n      compute_resource_type: ON_DEMAND\n")
+	assert.True(t, strings.HasSuffix(string(out), "\n\n") && !strings.HasSuffix(string(out), "\n\n\n"), "%q", out)
+	for _, stage := range []string{"test", "prod"} {
+		assert.Equal(t, loadedTree(t, src, stage), loadedTree(t, string(out), stage), "stage %s", stage)
+	}
 }
