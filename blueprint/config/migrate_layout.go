@@ -258,7 +258,7 @@ func (l *layout) mapping(m *yaml.Node, from, to, owner int, outer []tailSpec) {
 	// come after the text of the last old pair, kept or not.
 	var tails []tailSpec
 	if len(tail) > 0 {
-		tails = append(tails, tailSpec{tail, indent, owner})
+		tails = append(tails, tailSpec{pairs: tail, indent: indent, owner: owner})
 	}
 	tails = append(tails, outer...)
 	removed := func(j int) {
@@ -333,6 +333,7 @@ type tailSpec struct {
 	pairs  []*yaml.Node
 	indent string
 	owner  int
+	items  bool // pairs are items of a sequence, indent is before their dash
 }
 
 // rest lays out lines (last, to], the comments and blank lines after a
@@ -351,6 +352,12 @@ func (l *layout) rest(last, to int, tails []tailSpec) {
 		}
 		l.verbatim(at+1, p)
 		at = p
+		if t.items {
+			for _, it := range t.pairs {
+				l.generated(l.encodeItem(it, t.indent)...)
+			}
+			continue
+		}
 		for i := 0; i+1 < len(t.pairs); i += 2 {
 			l.generated(l.encodePair(t.pairs[i], t.pairs[i+1], t.indent)...)
 		}
@@ -415,27 +422,38 @@ func (l *layout) pair(k, v *yaml.Node, from, to int, tails []tailSpec) {
 // sequence lays out block sequence q over lines [from, to].
 func (l *layout) sequence(q *yaml.Node, from, to, owner int, outer []tailSpec) {
 	s := l.snap[q]
-	if len(s.content) != len(q.Content) {
+	if len(s.content) == 0 || len(s.content) > len(q.Content) {
 		panic(errLayout)
 	}
-	for i, it := range q.Content {
-		if s.content[i] != it {
+	for i, it := range s.content {
+		if q.Content[i] != it {
 			panic(errLayout)
 		}
 	}
-	for i, it := range q.Content {
-		if it.Line < from || it.Line > to || i > 0 && it.Line <= q.Content[i-1].Line {
+	if added := q.Content[len(s.content):]; len(added) > 0 {
+		// Items the rewrite appended come after the last old one, at its
+		// dash's column.
+		first := s.content[0]
+		prefix, _, ok := runeCol(l.masked[first.Line-1], first.Column)
+		dash := strings.LastIndex(prefix, "-")
+		if !ok || dash < 0 || strings.TrimSpace(prefix[:dash]) != "" {
+			panic(errLayout)
+		}
+		outer = append([]tailSpec{{pairs: added, indent: prefix[:dash], owner: owner, items: true}}, outer...)
+	}
+	for i, it := range s.content {
+		if it.Line < from || it.Line > to || i > 0 && it.Line <= s.content[i-1].Line {
 			panic(errLayout)
 		}
 		e := to
-		if i+1 < len(q.Content) {
-			e = q.Content[i+1].Line - 1
+		if i+1 < len(s.content) {
+			e = s.content[i+1].Line - 1
 		}
 		if i == 0 {
 			l.verbatim(from, it.Line-1)
 		}
 		var tails []tailSpec
-		if i == len(q.Content)-1 {
+		if i == len(s.content)-1 {
 			tails = outer
 		}
 		switch {

@@ -309,3 +309,16 @@ func TestMigrateKeepsBranchEndsAndTheLastBlankLine(t *testing.T) {
 		assert.Equal(t, loadedTree(t, src, stage), loadedTree(t, string(out), stage), "stage %s", stage)
 	}
 }
+
+func TestMigrateAppendsItemsAfterTheOldOnes(t *testing.T) {
+	// An API tree's functions become resources of their own
+	// (engine/apigateway/apigateway_mapper.py:29-35): appended after the
+	// old items, the blank lines around those kept.
+	src := "name: p\n\naws_resources:\n\n  - name: api\n    type: apigateway\n    config:\n      resources:\n        - path: hello\n          integrations:\n            - name: hello_fx\n              config:\n                entry: customcode/hello\n              method: GET\n\n  - name: alerts\n    type: sns_topic\n"
+	out, diags := Migrate("config.yaml", []byte(src))
+	require.False(t, diags.HasErrors(), "%v", diags)
+	assert.True(t, strings.HasPrefix(string(out), "version: 2\nname: p\n\naws_resources:\n\n  - name: api\n    type: apigateway\n"), "%s", out)
+	assert.Contains(t, string(out), "\n\n  - name: alerts\n    type: sns_topic\n")
+	assert.Regexp(t, `(?s)  - name: alerts\n.*\n  - name: hello_fx\n    type: lambda_function\n`, string(out))
+	assert.Equal(t, loadedTree(t, src, "test"), loadedTree(t, string(out), "test"))
+}
