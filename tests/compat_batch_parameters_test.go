@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/blueprint-dev/blueprint/cmd"
+	"github.com/blueprint-dev/blueprint/engines"
 	"github.com/blueprint-dev/blueprint/internal/check"
 	"github.com/blueprint-dev/blueprint/internal/testkit"
 )
@@ -85,16 +88,26 @@ func TestCompatBatchKeepsTheOldParameters(t *testing.T) {
 func TestCompatBatchParametersFollowTheEnvironment(t *testing.T) {
 	env := testkit.Env("AWSREGION", "eu-west-1", "AWSACCOUNTID", "111111111111", "BUCKET_NAME", "pipeline-bucket",
 		"STAGE", "prod", "ORIGIN_PIPELINE_NAME", "images")
-	stacks := testkit.Plan(t, filepath.Join("testdata", "compat", "batch_parameters"), testkit.Options{Env: env})
-	a := testkit.Synth(t, stacks, false)
-	check.Assembly(t, a.Dir)
-	names := map[string]string{}
-	for id, p := range ssmParameters(a.Template(t, a.StackNames()[0])) {
-		names[p["Properties"].(map[string]any)["Name"].(string)] = id
+	dir := filepath.Join("testdata", "compat", "batch_parameters")
+	// Its migration, synthesized in the same environment, names them the
+	// same: migrate writes the expressions reading ORIGIN_PIPELINE_NAME.
+	migrated := filepath.Join(t.TempDir(), "repo")
+	require.NoError(t, os.CopyFS(migrated, os.DirFS(dir)))
+	var stdout, stderr bytes.Buffer
+	app := &cmd.App{Stdout: &stdout, Stderr: &stderr, LookupEnv: env, Environ: func() []string { return nil }, Registry: engines.Registry()}
+	require.Equal(t, 0, app.Run([]string{"migrate", "--write", migrated}), stderr.String())
+	for _, repo := range []string{dir, migrated} {
+		stacks := testkit.Plan(t, repo, testkit.Options{Env: env})
+		a := testkit.Synth(t, stacks, false)
+		check.Assembly(t, a.Dir)
+		names := map[string]string{}
+		for id, p := range ssmParameters(a.Template(t, a.StackNames()[0])) {
+			names[p["Properties"].(map[string]any)["Name"].(string)] = id
+		}
+		assert.Equal(t, cdkID("cegpu_ce"), names["/images/prod/compute_environment/gpu_ce"], repo)
+		assert.Equal(t, cdkID("jobqueue-param"), names["/images/prod/job_queue/gpu_queue"], repo)
+		assert.Equal(t, cdkID("jobdefinitionimages"), names["/images/prod/job_definition/job-trainmodel"], repo)
 	}
-	assert.Contains(t, names, "/images/prod/compute_environment/gpu_ce")
-	assert.Contains(t, names, "/images/prod/job_queue/gpu_queue")
-	assert.Equal(t, cdkID("jobdefinitionimages"), names["/images/prod/job_definition/job-trainmodel"])
 }
 
 // TestBatchArnParameterDiagnostics: in any config, arn_parameter needs a

@@ -264,7 +264,7 @@ aws_resources:
 		"          allocation_strategy: BEST_FIT",
 		"          bid_percentage: 100",
 		"      arn_parameter:",
-		"        name: /{{ pipeline_name|aws_name }}/{{ stage|aws_name }}/compute_environment/queue_ce",
+		"        name: /{{ env_var(\"ORIGIN_PIPELINE_NAME\", \"formatted\")|aws_name }}/{{ stage|aws_name }}/compute_environment/queue_ce",
 		"        logical_id: cequeuece45930708",
 		"",
 		"    - {name: alerts, type: sns_topic, physical_name: 'alerts-{{ env_var(\"PIPELINE_NAME\", \"formatted\")|aws_name }}', logical_id: alertsSNS957EE9DF}",

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/blueprint-dev/blueprint/blueprint/render"
 )
 
 // upgradeBatchParameters gives the Batch resources of a data.all stack the
@@ -34,7 +36,7 @@ import (
 // existed yet. The first in the config keeps the old logical ID; the others
 // get their parameter with a logical ID of their own, and a warning.
 func upgradeBatchParameters(d *Decoder, root *yaml.Node, ctx map[string]any) {
-	pipeline, stage := v1Part(ctx, "pipeline_name"), v1Part(ctx, "stage")
+	pipeline, stage := v1OriginPipeline(ctx), v1Part(ctx, "stage")
 	first := map[string]string{}
 	for i, it := range seqItems(mapGet(root, "aws_resources")) {
 		name, typ := mapGet(it, "name"), mapGet(it, "type")
@@ -79,12 +81,28 @@ var ssmUnsafe = regexp.MustCompile(`[^A-Za-z0-9_.\-/]`)
 // character SSM refuses (the old deploy failed on it) made "-".
 func v1SSMPart(name string) string { return ssmUnsafe.ReplaceAllString(name, "-") }
 
-// v1PipelineLogicalID is LogicalID(prefix+<pipeline>, "Resource") for the
-// pipeline name of ctx; migrate, where the name is a template variable,
-// writes the logical_id filter that gives it.
+// v1OriginPipeline is stack.pipeline_name_origin made fit for AWS names:
+// the translation's pipeline_name (v1NamePipeline), or for migrate, which
+// does not know the environment, the template expression reading it.
+func v1OriginPipeline(ctx map[string]any) string {
+	if v, ok := ctx["pipeline_name"]; ok && v != nil {
+		return render.AWSName(fmt.Sprint(v))
+	}
+	return "{{ " + v1OriginExpr(ctx) + "|aws_name }}"
+}
+
+// v1OriginExpr is the template expression of stack.pipeline_name_origin:
+// ORIGIN_PIPELINE_NAME, else the config's name (utils/stack_util.py:76-78).
+func v1OriginExpr(ctx map[string]any) string {
+	return v1EnvExpr("ORIGIN_PIPELINE_NAME", fmt.Sprint(ctx[v1ConfigName]), "pipeline_name")
+}
+
+// v1PipelineLogicalID is LogicalID(prefix+<pipeline>, "Resource") for
+// stack.pipeline_name_origin; migrate writes the logical_id filter that
+// computes it.
 func v1PipelineLogicalID(ctx map[string]any, prefix string) string {
-	if v, ok := ctx["pipeline_name"]; ok && v != nil && fmt.Sprint(v) != "{{ pipeline_name }}" {
+	if v, ok := ctx["pipeline_name"]; ok && v != nil {
 		return LogicalID(prefix+fmt.Sprint(v), "Resource")
 	}
-	return fmt.Sprintf(`{{ %q|add:pipeline_name|add:"/Resource"|logical_id }}`, prefix)
+	return fmt.Sprintf(`{%% with p=%s %%}{{ %q|add:p|add:"/Resource"|logical_id }}{%% endwith %%}`, v1OriginExpr(ctx), prefix)
 }
