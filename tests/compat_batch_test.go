@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/blueprint-dev/blueprint/blueprint/engine"
 	"github.com/blueprint-dev/blueprint/internal/testkit"
 )
 
@@ -109,7 +110,7 @@ func TestCompatBatchKeepsTheOldMeaning(t *testing.T) {
 	assert.Equal(t, "$", fromArn["ResultPath"], "without result_path the job's result is the state (batch_task.py:313-317)")
 	p = fromArn["Parameters"].(map[string]any)
 	assert.Equal(t, "arn:aws:batch:eu-west-1:111111111111:job-queue/shared", p["JobQueue"], "job_queue_arn (batch_task.py:197-199)")
-	assert.Equal(t, "{{resolve:ssm:/shared/batch/job_definition}}", p["JobDefinition"], "job_definition_param: from_string_parameter_name (batch_task.py:221-227)")
+	assert.Equal(t, engine.SSMRef("/shared/batch/job_definition"), p["JobDefinition"], "job_definition_param: from_string_parameter_name (batch_task.py:221-227)")
 	assert.Equal(t, map[string]any{"AttemptDurationSeconds": float64(3600)}, p["Timeout"], "timeout defaults to 3600, always set (batch_task.py:256-257)")
 	assert.Equal(t, map[string]any{"Attempts": float64(1)}, p["RetryStrategy"], "attempts defaults to 1, always set (batch_task.py:290-294)")
 	assert.NotContains(t, p, "ContainerOverrides")
@@ -122,7 +123,16 @@ func TestCompatBatchKeepsTheOldMeaning(t *testing.T) {
 	assert.Equal(t, map[string]any{"Command.$": "$.command"}, p["ContainerOverrides"], "container_overrides.command_from_path")
 
 	p = states["from_param"]["Parameters"].(map[string]any)
-	assert.Equal(t, "{{resolve:ssm:/shared/batch/job_queue}}", p["JobQueue"])
+	assert.Equal(t, engine.SSMRef("/shared/batch/job_queue"), p["JobQueue"])
+	// from_string_parameter_name(...).string_value is a CloudFormation
+	// parameter of the SSM parameter's value, read at deploy.
+	var defaults []any
+	for _, prm := range tmpl["Parameters"].(map[string]any) {
+		if prm := prm.(map[string]any); prm["Type"] == "AWS::SSM::Parameter::Value<String>" {
+			defaults = append(defaults, prm["Default"])
+		}
+	}
+	assert.Subset(t, defaults, []any{"/shared/batch/job_queue", "/shared/batch/job_definition"})
 	assert.NotContains(t, p, "RetryStrategy", "attempts: 0 sets none (batch_task.py:293)")
 }
 

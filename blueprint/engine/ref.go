@@ -24,6 +24,15 @@ const ContextKind = "context"
 // ContextRef is the placeholder of a template-context value.
 func ContextRef(key string) string { return Ref{Kind: ContextKind, Name: key}.String() }
 
+// SSMKind refs name an SSM String parameter of the account, read at
+// deploy: synth writes a CloudFormation parameter of type
+// AWS::SSM::Parameter::Value<String>, as CDK's
+// StringParameter.valueForStringParameter does.
+const SSMKind = "ssm"
+
+// SSMRef is the placeholder of the value of the SSM parameter name.
+func SSMRef(name string) string { return Ref{Kind: SSMKind, Name: name}.String() }
+
 // Pseudo parameters of the deploying account.
 var (
 	Region    = Ref{Kind: "aws", Name: "region"}
@@ -85,6 +94,8 @@ func Readable(r Ref) string {
 	switch r.Kind {
 	case ContextKind:
 		return "example-" + strings.ReplaceAll(r.Name, "_", "-")
+	case SSMKind:
+		return "{{resolve:ssm:" + r.Name + "}}"
 	case "aws":
 		switch r.Name {
 		case "region":

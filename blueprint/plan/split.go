@@ -270,7 +270,7 @@ func machineRefs(def *asl.StateMachine, pol *engine.Policy) map[string]bool {
 	}
 	out := map[string]bool{}
 	for _, r := range engine.Refs(text.String()) {
-		if r.Kind != "aws" && r.Kind != engine.ContextKind {
+		if r.Kind != "aws" && r.Kind != engine.ContextKind && r.Kind != engine.SSMKind {
 			out[r.String()] = true
 		}
 	}

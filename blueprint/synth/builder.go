@@ -141,6 +141,9 @@ func (s *Stack) Resolve(text string) (string, error) {
 		if r.Kind == engine.ContextKind {
 			return *s.ContextValue(r.Name)
 		}
+		if r.Kind == engine.SSMKind {
+			return *awsssm.StringParameter_ValueForStringParameter(s.Stack, jsii.String(r.Name), nil)
+		}
 		missing = append(missing, r.String())
 		return ""
 	})

@@ -521,8 +521,9 @@ func target(p *engine.PlanContext, params map[string]any, field, ref, arn, param
 		return arn
 	default:
 		// The old tool's ssm.StringParameter.from_string_parameter_name:
-		// a dynamic reference, read at deploy.
-		params[field] = "{{resolve:ssm:" + param + "}}"
+		// a CloudFormation parameter of the SSM parameter's value, read
+		// at deploy (engine/batch/batch_task.py:186-190, 221-227).
+		params[field] = engine.SSMRef(param)
 	}
 	return engine.ARN("batch", arnKind+"/*")
 }
