@@ -26,7 +26,7 @@ func TestMigratePrintsADiffAndWritesVersion2(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Equal(t, `--- a/config.yaml
 +++ b/config.yaml
-@@ -1,6 +1,12 @@
+@@ -1,6 +1,13 @@
  # the team's pipeline
 +version: 2
  name: p
@@ -40,6 +40,7 @@ func TestMigratePrintsADiffAndWritesVersion2(t *testing.T) {
 +  stage_in_names: false
 +  stack_name: '{{ env_var("PIPELINE_NAME", "SampleDataProcessingPipeline") }}'
 +  pipeline_name: '{{ env_var("PIPELINE_NAME", "p") }}'
++  dataall_tags: true
 `, out)
 	raw, err := os.ReadFile(filepath.Join(dir, "config.yaml"))
 	require.NoError(t, err)
@@ -62,7 +63,7 @@ func TestMigrateCarriesTemplateStatements(t *testing.T) {
 	require.NoError(t, err)
 	want := strings.Replace(old, "{name: T, type: sns_topic}", "{name: T, type: sns_topic, physical_name: 'T-{{ env_var(\"PIPELINE_NAME\", \"p\")|aws_name }}', logical_id: TSNSD593500A}", 1)
 	assert.Equal(t, "version: 2\n"+strings.TrimSuffix(want, "\n")+"\nproperties:\n  stage_in_names: false\n"+
-		"  stack_name: '{{ env_var(\"PIPELINE_NAME\", \"SampleDataProcessingPipeline\") }}'\n  pipeline_name: '{{ env_var(\"PIPELINE_NAME\", \"p\") }}'\n", string(raw))
+		"  stack_name: '{{ env_var(\"PIPELINE_NAME\", \"SampleDataProcessingPipeline\") }}'\n  pipeline_name: '{{ env_var(\"PIPELINE_NAME\", \"p\") }}'\n  dataall_tags: true\n", string(raw))
 	assert.Contains(t, errOut, `config.yaml:6:14: warning: undefined variable "owner" renders as empty text in version 1 and is an error in version 2`)
 }
 

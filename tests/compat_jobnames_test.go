@@ -103,6 +103,22 @@ func TestCompatSageMakerJobsAreNamedAndTaggedFromJobNames(t *testing.T) {
 	assert.Equal(t, "Endpoint: tag", states["Endpoint: status?"].(map[string]any)["Choices"].([]any)[0].(map[string]any)["Next"])
 	assert.Equal(t, map[string]any{"ResourceArn.$": "$.endpoint_exists.arn", "Tags.$": "$.job_names.tags"}, params("Endpoint: tag"))
 	assert.Equal(t, "arn:aws:states:::aws-sdk:sagemaker:addTags", states["Endpoint: tag"].(map[string]any)["Resource"])
+
+	// The stack's tags are the same set, on every resource (stack.py:53,66-67).
+	machines := a.Resources(t, a.StackNames()[0], "AWS::StepFunctions::StateMachine")
+	require.Len(t, machines, 1)
+	for name, r := range machines {
+		assert.ElementsMatch(t, stackTags, r["Properties"].(map[string]any)["Tags"], name)
+	}
+	ssm := a.Resources(t, a.StackNames()[0], "AWS::SSM::Parameter")
+	require.NotEmpty(t, ssm)
+	asMap := map[string]any{}
+	for _, tg := range stackTags {
+		asMap[tg.(map[string]any)["Key"].(string)] = tg.(map[string]any)["Value"]
+	}
+	for name, r := range ssm {
+		assert.Equal(t, asMap, r["Properties"].(map[string]any)["Tags"], name)
+	}
 }
 
 // The two departures are warned about where they are.

@@ -276,6 +276,7 @@ aws_resources:
 		`  arn_parameter_logical_id: '{% with p=env_var("PIPELINE_NAME", "formatted") %}{{ "stepfunction_arn_"|add:p|add:"/Resource"|logical_id }}{% endwith %}'`,
 		"  job_names: true",
 		"  timeout: 3600",
+		"  dataall_tags: true",
 		"",
 	}, "\n")
 	out, diags := Migrate("config.yaml", []byte(src))

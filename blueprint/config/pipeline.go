@@ -66,6 +66,10 @@ type Properties struct {
 	// each job's name for the execution and the execution's tags, as
 	// data.all's jobs read them.
 	JobNames bool `yaml:"job_names"`
+	// DataAllTags tags the stack, and so every resource, with data.all's
+	// tags (Stack.DataAllTags) instead of the ENVTAG_ variables and the
+	// CodeBuild commit_id and build_id.
+	DataAllTags bool `yaml:"dataall_tags"`
 }
 
 // TriggerOutputs are the outputs TriggerFunctionName<name> and

@@ -66,6 +66,7 @@ properties:
   stage_in_names: false
   stack_name: '{{ env_var("PIPELINE_NAME", "SampleDataProcessingPipeline") }}'
   pipeline_name: '{{ env_var("PIPELINE_NAME", "p") }}'
+  dataall_tags: true
 `, string(out))
 	require.Len(t, notes, 1)
 	assert.Equal(t, "config.yaml:11:39: warning: aws_resources[0].config.resources[0].integrations[0].config.memory_size: the data.all blueprint ignored memory_size for the functions of an API tree (lambda_mapper.py:30-38); it is ignored here too", notes[0].String())
@@ -109,6 +110,7 @@ properties:
   arn_parameter_logical_id: '{% with p=env_var("PIPELINE_NAME", "p") %}{{ "stepfunction_arn_"|add:p|add:"/Resource"|logical_id }}{% endwith %}'
   timeout: 30
   glue_jobs_prefix: '{{ stage }}/customcode/glue/glue_jobs/'
+  dataall_tags: true
 `, string(out), "the state machine's timeout is the last job's (upgradeMachine); the Glue job's is minutes")
 	var msgs []string
 	for _, n := range notes {

@@ -15,6 +15,10 @@ import (
 // the stack's tags. It runs after the steps are rewritten.
 // Paths are relative to engine/sagemaker/ of the data.all blueprint.
 func upgradeJobNames(d *Decoder, root, props *yaml.Node) {
+	if props != nil && props.Kind == yaml.MappingNode {
+		// The stack and every resource carry data.all's tags (stack.py:53,66-67).
+		mapDefault(props, "dataall_tags", "true")
+	}
 	if n := mapGet(props, "job_names"); n == nil || n.Value != "true" {
 		return
 	}

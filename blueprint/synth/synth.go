@@ -468,17 +468,29 @@ func stackDescription(cs *config.Stack) string {
 	return fmt.Sprintf("%s (stage %s, from %s by blueprint)", d, cs.Stage(), cs.Source.Path)
 }
 
-// tag applies ENVTAG_<Key>=<Value> and the CodeBuild ids to every resource.
+// untagged leaves out the types whose CloudFormation schema has no Tags
+// (CDK's newer L1 writes them; cfn-lint and CloudFormation refuse them).
+var untagged = &awscdk.TagProps{ExcludeResourceTypes: jsii.Strings("AWS::Glue::Connection")}
+
+// tag applies ENVTAG_<Key>=<Value> and the CodeBuild ids to every resource;
+// with properties.dataall_tags, data.all's tags (config.Stack.DataAllTags).
 func tag(st *Stack, environ []string) {
+	if st.Config.Pipeline.Properties.DataAllTags {
+		for _, t := range st.Config.DataAllTags() {
+			awscdk.Tags_Of(st.Stack).Add(jsii.String(t.Key), jsii.String(t.Value), untagged)
+		}
+		return
+	}
 	tags := map[string]string{}
+	for _, t := range config.EnvTags(environ) {
+		tags[t.Key] = t.Value
+	}
 	for _, kv := range environ {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
 			continue
 		}
 		switch {
-		case strings.HasPrefix(k, "ENVTAG_") && len(k) > len("ENVTAG_"):
-			tags[strings.TrimPrefix(k, "ENVTAG_")] = v
 		case k == "CODEBUILD_RESOLVED_SOURCE_VERSION" && v != "":
 			tags["commit_id"] = v
 		case k == "CODEBUILD_BUILD_ID" && v != "":
@@ -491,7 +503,7 @@ func tag(st *Stack, environ []string) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		awscdk.Tags_Of(st.Stack).Add(jsii.String(k), jsii.String(tags[k]), nil)
+		awscdk.Tags_Of(st.Stack).Add(jsii.String(k), jsii.String(tags[k]), untagged)
 	}
 }
 
