@@ -210,6 +210,78 @@ func TestCompatStackNamesInEachDataAllStage(t *testing.T) {
 	}
 }
 
+// TestCompatPipelineBucketWithoutBucketName: without BUCKET_NAME the old
+// stack read its bucket from SSM at synth, /<ORIGIN_PIPELINE_NAME or
+// name>/<STAGE>/bucket_name (attr_from_env_paramstore,
+// utils/stack_util.py:62-66, 90-93), which the data.all pipeline stack
+// wrote (data.all backend/dataall/cdkproxy/stacks/pipeline.py:455-460 at
+// 32fef72e8), and used it for a trigger's PIPELINE_BUCKET
+// (engine/resource_task.py:67-83) and the Glue jobs' locations and
+// --BUCKET_NAME (engine/glue/glue_task.py:34-44). Synth here calls no AWS:
+// the stack reads the same parameter when it deploys, a template
+// parameter of type AWS::SSM::Parameter::Value<String> for the jobs and a
+// {{resolve:ssm:…}} reference for the trigger. The template variable
+// pipeline_bucket was BUCKET_NAME only (utils/task_group_reader.py:64-80):
+// it renders empty, with a warning, as it did.
+func TestCompatPipelineBucketWithoutBucketName(t *testing.T) {
+	env := testkit.Env("AWSREGION", "eu-west-1", "AWSACCOUNTID", "111111111111", "STAGE", "test",
+		"ORIGIN_PIPELINE_NAME", "team", "PIPELINE_NAME", "team-test")
+	param := "/team/test/bucket_name"
+	ssmParam := func(t *testing.T, tmpl map[string]any) string {
+		t.Helper()
+		var ids []string
+		for id, p := range tmpl["Parameters"].(map[string]any) {
+			if p := p.(map[string]any); p["Type"] == "AWS::SSM::Parameter::Value<String>" && p["Default"] == param {
+				ids = append(ids, id)
+			}
+		}
+		require.Len(t, ids, 1, "one parameter reads %s: %v", param, tmpl["Parameters"])
+		return ids[0]
+	}
+
+	stacks, diags := testkit.TryPlan(filepath.Join("testdata", "compat", "glue"), testkit.Options{Env: env})
+	require.False(t, diags.HasErrors(), "%v", diags)
+	a := testkit.Synth(t, stacks, false)
+	check.Assembly(t, a.Dir)
+	tmpl := a.Template(t, "team-test")
+	id := ssmParam(t, tmpl)
+	ref := map[string]any{"Ref": id}
+	jobs := 0
+	for _, r := range a.Resources(t, "team-test", "AWS::Glue::Job") {
+		p := r["Properties"].(map[string]any)
+		assert.Equal(t, ref, p["DefaultArguments"].(map[string]any)["--BUCKET_NAME"], p["Name"])
+		assert.Contains(t, fmt.Sprint(p["DefaultArguments"].(map[string]any)["--TempDir"]), id)
+		jobs++
+	}
+	assert.Equal(t, 3, jobs)
+	assert.NotContains(t, string(a.Templates["team-test"]), "pipeline-bucket")
+
+	dir := filepath.Join("testdata", "compat", "triggers")
+	stacks, diags = testkit.TryPlan(dir, testkit.Options{Env: env})
+	require.False(t, diags.HasErrors(), "%v", diags)
+	var warned bool
+	for _, d := range diags {
+		warned = warned || strings.Contains(d.Message, `undefined variable "pipeline_bucket" renders as empty text`)
+	}
+	assert.True(t, warned, "%v", diags)
+	a = testkit.Synth(t, stacks, false)
+	check.Assembly(t, a.Dir)
+	triggers := 0
+	for _, p := range functionsByDescription(t, a.Template(t, "team-test")) {
+		e, _ := p["Environment"].(map[string]any)
+		vars, _ := e["Variables"].(map[string]any)
+		if _, ok := vars["PIPELINE_STATE_MACHINE_ARN"]; !ok {
+			continue
+		}
+		triggers++
+		assert.Equal(t, "{{resolve:ssm:"+param+"}}", vars["PIPELINE_BUCKET"])
+		if src, ok := vars["SOURCE"]; ok {
+			assert.Equal(t, "/raw", src, "{{ pipeline_bucket }} rendered empty, as Jinja did")
+		}
+	}
+	assert.Equal(t, 2, triggers)
+}
+
 // TestLogicalIDIsCDKs: config.LogicalID, which the version 1 translation
 // writes, computes what CDK computes for the same construct path.
 func TestLogicalIDIsCDKs(t *testing.T) {

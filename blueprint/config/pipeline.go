@@ -50,6 +50,11 @@ type Properties struct {
 	// of the state machine and of the SSM parameter holding its ARN.
 	StateMachineLogicalID string `yaml:"state_machine_logical_id"`
 	ArnParameterLogicalID string `yaml:"arn_parameter_logical_id"`
+	// ContextParameters names, per template-context value (pipeline_bucket,
+	// ecr_repository, …), the SSM parameter the stack reads it from at
+	// deploy when the context lacks it, instead of
+	// /<pipeline_name>/<stage>/<key>.
+	ContextParameters map[string]string `yaml:"context_parameters" validate:"dive,startswith=/"`
 	// SSMPrefix replaces "/dataall" in the published state machine ARN path.
 	SSMPrefix string `yaml:"ssm_prefix" validate:"omitempty,startswith=/"`
 	// RoleARN is an existing role the state machine runs as, instead of

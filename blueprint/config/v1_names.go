@@ -161,6 +161,51 @@ const (
 	v1ConfigName    = "v1:name"
 )
 
+// v1ContextParameters are the context values (and the key of their SSM
+// parameter) that attr_from_env_paramstore (utils/stack_util.py:62-66,
+// 90-103) read from /<pipeline_name_origin>/<stage>/<key> at synth when
+// BUCKET_NAME or ECR_REPOSITORY was unset or empty; the data.all
+// pipeline stack wrote both parameters (data.all
+// cdkproxy/stacks/pipeline.py:455-527 at 32fef72e8). Synth here is
+// hermetic: written as properties.context_parameters, the stack reads
+// them when it deploys.
+var v1ContextParameters = [][2]string{{"ecr_repository", "ecr_repository_uri"}, {"pipeline_bucket", "bucket_name"}}
+
+// v1ContextParameter is /<pipeline_name_origin>/<stage>/<key>; written
+// out by migrate, where the environment is not known, it reads it.
+func v1ContextParameter(ctx map[string]any, key string) string {
+	origin, ok := ctx["pipeline_name"]
+	stage, known := ctx["stage"]
+	if !ok || origin == nil || !known || strings.Contains(fmt.Sprint(stage), "{{") {
+		return "/{{ " + v1EnvExpr("ORIGIN_PIPELINE_NAME", fmt.Sprint(ctx[v1ConfigName]), "pipeline_name") + " }}/{{ stage }}/" + key
+	}
+	return "/" + fmt.Sprint(origin) + "/" + fmt.Sprint(stage) + "/" + key
+}
+
+// usesContext reports whether a config has a job or resource whose engine
+// reads the pipeline bucket or the ECR repository when it deploys: Glue,
+// Athena, Batch and SageMaker.
+func usesContext(n *yaml.Node) bool {
+	if n == nil {
+		return false
+	}
+	if n.Kind == yaml.MappingNode {
+		if t := mapGet(n, "type"); t != nil && t.Kind == yaml.ScalarNode {
+			for _, p := range []string{"glue_job", "athena_query", "batch", "sagemaker_"} {
+				if strings.HasPrefix(t.Value, p) {
+					return true
+				}
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if usesContext(c) {
+			return true
+		}
+	}
+	return false
+}
+
 // v1DefaultStackName is the data.all blueprint's stack name when
 // PIPELINE_NAME is unset (app.py:22).
 const v1DefaultStackName = "SampleDataProcessingPipeline"
@@ -206,6 +251,13 @@ func upgradePipelineNames(d *Decoder, root, props *yaml.Node, ctx map[string]any
 		}
 	}
 	set("stack_name", stack)
+	if usesContext(root) && mapGet(props, "context_parameters") == nil {
+		m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: at.Line, Column: at.Column}
+		for _, k := range v1ContextParameters {
+			mapSet(m, at, k[0], &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v1ContextParameter(ctx, k[1]), Line: at.Line, Column: at.Column})
+		}
+		mapSet(props, at, "context_parameters", m)
+	}
 	pipeline, ok := ctx[v1StackPipeline]
 	if ok && pipeline != nil {
 		set("pipeline_name", fmt.Sprint(pipeline))

@@ -122,6 +122,12 @@ func v1NamePipeline(vals map[string]any, root *yaml.Node, opts LoadOptions) {
 		origin = v
 	}
 	vals[v1StackPipeline], vals["pipeline_name"] = pipeline, origin
+	// Without BUCKET_NAME the old stack read the bucket from SSM at synth
+	// (v1ContextParameter); a trigger's PIPELINE_BUCKET is CloudFormation's
+	// dynamic reference to that parameter, resolved when the stack deploys.
+	if v, ok := opts.LookupEnv("BUCKET_NAME"); !ok || v == "" {
+		vals["pipeline_bucket"] = "{{resolve:ssm:/" + origin + "/" + fmt.Sprint(vals["stage"]) + "/bucket_name}}"
+	}
 }
 
 // v1Names gives a version 1 stack the stage of the old stack's names

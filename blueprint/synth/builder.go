@@ -193,7 +193,8 @@ func (s *Stack) PhysicalName(name string) string {
 
 // ContextValue returns a template-context value (pipeline_bucket,
 // aws_account_id, …) or, when the context lacks it, a deploy-time SSM
-// reference to /<pipeline_name>/<stage>/<key>: synth never calls AWS.
+// reference to properties.context_parameters' parameter for it, else to
+// /<pipeline_name>/<stage>/<key>: synth never calls AWS.
 func (s *Stack) ContextValue(key string) *string {
 	if v := s.Config.Var(key); v != "" {
 		return jsii.String(v)
@@ -201,7 +202,10 @@ func (s *Stack) ContextValue(key string) *string {
 	if t, ok := s.ctxVals[key]; ok {
 		return t
 	}
-	name := fmt.Sprintf("/%s/%s/%s", config.SafeName(s.Config.PipelineName()), s.Config.Stage(), key)
+	name := s.Config.Pipeline.Properties.ContextParameters[key]
+	if name == "" {
+		name = fmt.Sprintf("/%s/%s/%s", config.SafeName(s.Config.PipelineName()), s.Config.Stage(), key)
+	}
 	t := awsssm.StringParameter_ValueForStringParameter(s.Stack, jsii.String(name), nil)
 	s.ctxVals[key] = t
 	return t
