@@ -106,8 +106,8 @@ properties:
   stage_in_names: false
   stack_name: '{{ env_var("PIPELINE_NAME", "SampleDataProcessingPipeline") }}'
   context_parameters:
-    ecr_repository: /{{ env_var("ORIGIN_PIPELINE_NAME", "p") }}/{{ stage }}/ecr_repository_uri
-    pipeline_bucket: /{{ env_var("ORIGIN_PIPELINE_NAME", "p") }}/{{ stage }}/bucket_name
+    ecr_repository: /{{ env_var("ORIGIN_PIPELINE_NAME", "p")|aws_name }}/{{ stage|aws_name }}/ecr_repository_uri
+    pipeline_bucket: /{{ env_var("ORIGIN_PIPELINE_NAME", "p")|aws_name }}/{{ stage|aws_name }}/bucket_name
   pipeline_name: '{{ env_var("PIPELINE_NAME", "p") }}'
   state_machine_logical_id: '{{ env_var("PIPELINE_NAME", "p")|add:"/Resource"|logical_id }}'
   arn_parameter_logical_id: '{% with p=env_var("PIPELINE_NAME", "p") %}{{ "stepfunction_arn_"|add:p|add:"/Resource"|logical_id }}{% endwith %}'

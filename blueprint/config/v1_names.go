@@ -177,9 +177,11 @@ func v1ContextParameter(ctx map[string]any, key string) string {
 	origin, ok := ctx["pipeline_name"]
 	stage, known := ctx["stage"]
 	if !ok || origin == nil || !known || strings.Contains(fmt.Sprint(stage), "{{") {
-		return "/{{ " + v1EnvExpr("ORIGIN_PIPELINE_NAME", fmt.Sprint(ctx[v1ConfigName]), "pipeline_name") + " }}/{{ stage }}/" + key
+		return "/{{ " + v1EnvExpr("ORIGIN_PIPELINE_NAME", fmt.Sprint(ctx[v1ConfigName]), "pipeline_name") + "|aws_name }}/{{ stage|aws_name }}/" + key
 	}
-	return "/" + fmt.Sprint(origin) + "/" + fmt.Sprint(stage) + "/" + key
+	// A character an SSM name refuses (the space of "Iris pipeline") made
+	// the old synth fail; it is "-" here, as in the other names.
+	return "/" + render.AWSName(fmt.Sprint(origin)) + "/" + render.AWSName(fmt.Sprint(stage)) + "/" + key
 }
 
 // usesContext reports whether a config has a job or resource whose engine

@@ -126,7 +126,7 @@ func v1NamePipeline(vals map[string]any, root *yaml.Node, opts LoadOptions) {
 	// (v1ContextParameter); a trigger's PIPELINE_BUCKET is CloudFormation's
 	// dynamic reference to that parameter, resolved when the stack deploys.
 	if v, ok := opts.LookupEnv("BUCKET_NAME"); !ok || v == "" {
-		vals["pipeline_bucket"] = "{{resolve:ssm:/" + origin + "/" + fmt.Sprint(vals["stage"]) + "/bucket_name}}"
+		vals["pipeline_bucket"] = "{{resolve:ssm:" + v1ContextParameter(vals, "bucket_name") + "}}"
 	}
 }
 
