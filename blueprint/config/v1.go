@@ -22,14 +22,12 @@ func upgradeV1(d *Decoder, root *yaml.Node, ctx map[string]any) {
 	}
 	props := mapGet(root, "properties")
 	if props == nil {
-		props = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: root.Line, Column: root.Column}
+		props = newMap(root)
 		mapSet(root, root, "properties", props)
 	}
 	if props.Kind == yaml.MappingNode {
 		// data.all's names are the same in every stage.
 		mapDefault(props, "stage_in_names", "false")
-	}
-	if props != nil && props.Kind == yaml.MappingNode {
 		if k, v := mapEntry(props, "scheduler"); v != nil && mapGet(props, "schedulers") == nil {
 			// The old tool read the singular key from a top-level config:
 			// that no config has (stack_util.py:281-287), so it crashed.
@@ -199,8 +197,32 @@ func mapDefault(m *yaml.Node, key, value string) {
 
 // mapSet adds key: v to m, the key placed at the position of at.
 func mapSet(m, at *yaml.Node, key string, v *yaml.Node) {
-	k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key, Line: at.Line, Column: at.Column}
-	m.Content = append(m.Content, k, v)
+	m.Content = append(m.Content, scalarAt(at, key), v)
+}
+
+// mapChild returns the mapping at key of m, added (empty, at m's
+// position) when m has no such key, and nil when the key holds something
+// else than a mapping.
+func mapChild(m *yaml.Node, key string) *yaml.Node {
+	c := mapGet(m, key)
+	if c == nil {
+		c = newMap(m)
+		mapSet(m, m, key, c)
+	}
+	if c.Kind != yaml.MappingNode {
+		return nil
+	}
+	return c
+}
+
+// newMap is an empty mapping placed at at.
+func newMap(at *yaml.Node) *yaml.Node {
+	return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: at.Line, Column: at.Column}
+}
+
+// scalarAt is a string scalar placed at n.
+func scalarAt(n *yaml.Node, value string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value, Line: n.Line, Column: n.Column}
 }
 
 func seqItems(n *yaml.Node) []*yaml.Node {

@@ -96,7 +96,7 @@ func (u *apiUpgrade) walk(level *yaml.Node, parent, at string) {
 // integration turns {name, method, config} into a route and a function.
 func (u *apiUpgrade) integration(in, pathNode *yaml.Node, path string, proxy *yaml.Node, at string) {
 	name := mapGet(in, "name")
-	route := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: in.Line, Column: in.Column}
+	route := newMap(in)
 	mapSet(route, pathNode, "path", scalarAt(pathNode, path))
 	if m := mapGet(in, "method"); m != nil {
 		up := *m
@@ -120,12 +120,12 @@ func (u *apiUpgrade) integration(in, pathNode *yaml.Node, path string, proxy *ya
 	if name == nil {
 		return
 	}
-	fn := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: in.Line, Column: in.Column}
+	fn := newMap(in)
 	mapSet(fn, name, "name", name)
 	mapSet(fn, in, "type", scalarAt(in, "lambda_function"))
 	cfg := mapGet(in, "config")
 	if cfg == nil || cfg.Kind != yaml.MappingNode {
-		cfg = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: in.Line, Column: in.Column}
+		cfg = newMap(in)
 	}
 	mapSet(fn, in, "config", cfg)
 	for _, key := range []string{"memory_size", "memory", "runtime"} {
@@ -140,11 +140,6 @@ func (u *apiUpgrade) integration(in, pathNode *yaml.Node, path string, proxy *ya
 	mapDefault(cfg, "memory_size", v1APIMemory)
 	mapDefault(cfg, "runtime", v1APIRuntime)
 	u.functions = append(u.functions, fn)
-}
-
-// scalarAt is a string scalar placed at n.
-func scalarAt(n *yaml.Node, value string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value, Line: n.Line, Column: n.Column}
 }
 
 func boolAt(n *yaml.Node, b bool) *yaml.Node {

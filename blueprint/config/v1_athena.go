@@ -26,7 +26,7 @@ func upgradeAthena(d *Decoder, it *yaml.Node) {
 		d.Warnf(k, "result_path", "the data.all blueprint did not read result_path on an athena_query step: each query's result replaces the state")
 		mapDelete(it, "result_path")
 	}
-	mapSet(it, it, "result_path", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "$", Line: it.Line, Column: it.Column})
+	mapSet(it, it, "result_path", scalarAt(it, "$"))
 
 	k, r := mapEntry(cfg, "retry")
 	if r == nil {

@@ -199,12 +199,8 @@ func upgradeBatchStep(d *Decoder, it *yaml.Node) {
 	}
 	// Without result_path the job's description replaced the state (:316).
 	mapDefault(it, "result_path", "$")
-	cfg := mapGet(it, "config")
+	cfg := mapChild(it, "config")
 	if cfg == nil {
-		cfg = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: it.Line, Column: it.Column}
-		mapSet(it, it, "config", cfg)
-	}
-	if cfg.Kind != yaml.MappingNode {
 		return
 	}
 	// Only the command of container_overrides reached the state: the

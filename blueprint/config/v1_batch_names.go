@@ -66,10 +66,10 @@ func upgradeBatchParameters(d *Decoder, root *yaml.Node, ctx map[string]any) {
 				first[typ.Value] = at
 			}
 		}
-		p := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: name.Line, Column: name.Column}
-		mapSet(p, name, "name", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: param, Line: name.Line, Column: name.Column})
+		p := newMap(name)
+		mapSet(p, name, "name", scalarAt(name, param))
 		if id != "" {
-			mapSet(p, name, "logical_id", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: id, Line: name.Line, Column: name.Column})
+			mapSet(p, name, "logical_id", scalarAt(name, id))
 		}
 		mapSet(it, name, "arn_parameter", p)
 	}

@@ -109,7 +109,7 @@ func upgradeInvoke(d *Decoder, it, cfg *yaml.Node) {
 func upgradeRuntime(d *Decoder, at *yaml.Node, cfg *yaml.Node) {
 	_, v := mapEntry(cfg, "runtime")
 	if v == nil {
-		v = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v1Runtime, Line: cfg.Line, Column: cfg.Column}
+		v = scalarAt(cfg, v1Runtime)
 		mapSet(cfg, at, "runtime", v)
 		d.Warnf(at, "config.runtime", "the data.all default runtime %s is retired by AWS; deploying with %s instead (write runtime: %s to silence this)", v1Runtime, v1Successor, v1Successor)
 		v.Value = v1Successor

@@ -90,7 +90,7 @@ func upgradeItemNames(d *Decoder, it *yaml.Node, path string, step bool, ctx map
 		stage := v1Part(ctx, "stage")
 		setName(it, name, n+"-"+stage, "")
 		if mapGet(it, "construct_id") == nil {
-			mapSet(it, name, "construct_id", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: raw + "-" + stage, Line: name.Line, Column: name.Column})
+			mapSet(it, name, "construct_id", scalarAt(name, raw+"-"+stage))
 		}
 	case "athena_prepared_statement", "athena_prepare_statement":
 		// The statement was an AwsCustomResource: keeping its logical ID
@@ -234,7 +234,7 @@ func upgradePipelineNames(d *Decoder, root, props *yaml.Node, ctx map[string]any
 	}
 	set := func(key, v string) {
 		if mapGet(props, key) == nil && v != "" {
-			mapSet(props, at, key, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v, Line: at.Line, Column: at.Column})
+			mapSet(props, at, key, scalarAt(at, v))
 		}
 	}
 	stack, known := ctx["stack_name"].(string)
@@ -254,9 +254,9 @@ func upgradePipelineNames(d *Decoder, root, props *yaml.Node, ctx map[string]any
 	}
 	set("stack_name", stack)
 	if usesContext(root) && mapGet(props, "context_parameters") == nil {
-		m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: at.Line, Column: at.Column}
+		m := newMap(at)
 		for _, k := range v1ContextParameters {
-			mapSet(m, at, k[0], &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v1ContextParameter(ctx, k[1]), Line: at.Line, Column: at.Column})
+			mapSet(m, at, k[0], scalarAt(at, v1ContextParameter(ctx, k[1])))
 		}
 		mapSet(props, at, "context_parameters", m)
 	}
@@ -303,10 +303,10 @@ func v1StepFunctionName(ctx map[string]any, job string) string {
 // item that has neither, at the position of its name.
 func setName(it, at *yaml.Node, physical, id string) {
 	if mapGet(it, "physical_name") == nil {
-		mapSet(it, at, "physical_name", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: physical, Line: at.Line, Column: at.Column})
+		mapSet(it, at, "physical_name", scalarAt(at, physical))
 	}
 	if id != "" && mapGet(it, "logical_id") == nil {
-		mapSet(it, at, "logical_id", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: id, Line: at.Line, Column: at.Column})
+		mapSet(it, at, "logical_id", scalarAt(at, id))
 	}
 }
 

@@ -43,7 +43,7 @@ func upgradeSageMaker(d *Decoder, it *yaml.Node, typ string) {
 		// config.model_name_path was never read.
 		if mapGet(it, "model_name_path") == nil {
 			mapDelete(cfg, "model_name_path")
-			mapSet(cfg, name, "model_name_path", newScalar(name, modelName(name.Value)))
+			mapSet(cfg, name, "model_name_path", scalarAt(name, modelName(name.Value)))
 		}
 		upgradeModelConfig(d, cfg)
 	case "sagemaker_processing":
@@ -190,7 +190,7 @@ func upgradeProcessing(d *Decoder, it *yaml.Node) {
 		mapSet(cfg, k, "entrypoint", ep)
 	} else if main != nil && mapGet(cfg, "entrypoint") == nil {
 		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: main.Line, Column: main.Column,
-			Content: []*yaml.Node{newScalar(main, "python3"), main}}
+			Content: []*yaml.Node{scalarAt(main, "python3"), main}}
 		mapSet(cfg, mk, "entrypoint", seq)
 	} else if main == nil {
 		d.Errorf(it, "main", "a data.all processing job needs main, the module python3 runs (sagemaker_processing_task.py:19)")
@@ -310,12 +310,8 @@ func requestResponse(d *Decoder, cfg *yaml.Node, what, cdkTask string) {
 // (endpoint_task.py:26-118,278-312); its wait checked at once, then every
 // 15 s, keeping the status at $.endpoint_creation_status (:204-276).
 func upgradeEndpoint(d *Decoder, it *yaml.Node) {
-	cfg := mapGet(it, "config")
+	cfg := mapChild(it, "config")
 	if cfg == nil {
-		cfg = newMap(it)
-		mapSet(it, it, "config", cfg)
-	}
-	if cfg.Kind != yaml.MappingNode {
 		return
 	}
 	ep := mapGet(it, "endpoint")
@@ -323,7 +319,7 @@ func upgradeEndpoint(d *Decoder, it *yaml.Node) {
 	case ep == nil:
 		// Without endpoint, the endpoint is named after the job (:78,92).
 		if name := mapGet(it, "name"); name != nil {
-			mapSet(it, name, "endpoint", newScalar(name, name.Value))
+			mapSet(it, name, "endpoint", scalarAt(name, name.Value))
 		}
 	case ep.Kind == yaml.ScalarNode && strings.HasPrefix(ep.Value, "$."):
 		// endpoint: "$.X" is an object: the names are $.X.name and
@@ -331,7 +327,7 @@ func upgradeEndpoint(d *Decoder, it *yaml.Node) {
 		obj := ep.Value
 		ep.Value = obj + ".name"
 		mapDelete(cfg, "endpoint_config_name")
-		mapSet(cfg, ep, "endpoint_config_name", newScalar(ep, obj+".config_name"))
+		mapSet(cfg, ep, "endpoint_config_name", scalarAt(ep, obj+".config_name"))
 	}
 	mapDefault(cfg, "create_or_update", "true")
 	mapDefault(cfg, "exists_result_path", "$.endpoint_exists")
@@ -376,7 +372,7 @@ func upgradeModelConfig(d *Decoder, cfg *yaml.Node) {
 		b, p := mapGet(loc, "bucket"), mapGet(loc, "prefix_key")
 		if b != nil && p != nil {
 			mapDelete(pc, "model_path_from_bucket")
-			mapSet(pc, k, "model_path", newScalar(loc, "s3://"+b.Value+"/"+p.Value))
+			mapSet(pc, k, "model_path", scalarAt(loc, "s3://"+b.Value+"/"+p.Value))
 		} else {
 			d.Errorf(loc, "config.primary_container.model_path_from_bucket", "needs bucket and prefix_key, as the data.all blueprint read them")
 		}
@@ -394,7 +390,7 @@ func upgradeModelConfig(d *Decoder, cfg *yaml.Node) {
 		pk, pre := mapEntry(alg, "pre_built")
 		img := preBuiltImage(d, pre)
 		if img == nil {
-			img = newScalar(pre, "pre_built")
+			img = scalarAt(pre, "pre_built")
 		}
 		mapDelete(pc, "algorithm")
 		mapSet(pc, pk, "image", img)
@@ -418,7 +414,7 @@ func upgradeModelAfter(d *Decoder, it *yaml.Node, modelPath string) {
 	if n := mapGet(m, "model_name_path"); n != nil {
 		mapSet(out, n, "model_name_path", n)
 	} else if name := mapGet(it, "name"); name != nil {
-		mapSet(out, m, "model_name_path", newScalar(m, modelName("model-from-"+name.Value)))
+		mapSet(out, m, "model_name_path", scalarAt(m, modelName("model-from-"+name.Value)))
 	}
 	mc := newMap(m)
 	pc := newMap(m)
@@ -427,19 +423,11 @@ func upgradeModelAfter(d *Decoder, it *yaml.Node, modelPath string) {
 	} else if img := mapGet(cfg, "training_image"); img != nil {
 		mapSet(pc, img, "image", img)
 	}
-	mapSet(pc, m, "model_path", newScalar(m, modelPath))
+	mapSet(pc, m, "model_path", scalarAt(m, modelPath))
 	mapSet(mc, m, "primary_container", pc)
 	upgradeModelConfig(d, mc)
 	mapSet(out, m, "config", mc)
 	it.Content[indexOf(it, mk)+1] = out
-}
-
-func newMap(at *yaml.Node) *yaml.Node {
-	return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: at.Line, Column: at.Column}
-}
-
-func newScalar(at *yaml.Node, v string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v, Line: at.Line, Column: at.Column}
 }
 
 // moveKey moves key of from into to as key newKey, keeping its nodes.
@@ -474,7 +462,7 @@ func upgradeTraining(d *Decoder, it *yaml.Node, hpo bool) {
 		b, p := mapGet(out, "bucket"), mapGet(out, prefixKey)
 		if b != nil && p != nil {
 			mapDelete(cfg, "output_data_path")
-			mapSet(cfg, k, "output_path", newScalar(out, "s3://"+b.Value+"/"+p.Value))
+			mapSet(cfg, k, "output_path", scalarAt(out, "s3://"+b.Value+"/"+p.Value))
 		} else {
 			d.Errorf(out, "config.output_data_path", "needs bucket and %s, as the data.all blueprint read them", prefixKey)
 		}
@@ -486,7 +474,7 @@ func upgradeTraining(d *Decoder, it *yaml.Node, hpo bool) {
 			ch := newMap(in)
 			ct := mapGet(in, "content_type")
 			if ct == nil {
-				ct = newScalar(in, "text/csv")
+				ct = scalarAt(in, "text/csv")
 			}
 			mapSet(ch, in, "content_type", ct)
 			loc := func(key string, n *yaml.Node) {
@@ -560,7 +548,7 @@ func upgradeAlgorithm(d *Decoder, cfg *yaml.Node) {
 		if img == nil {
 			// The error is reported; the image stands in so that no
 			// second error says the job has none.
-			img = newScalar(pre, "pre_built")
+			img = scalarAt(pre, "pre_built")
 		}
 		if mapGet(cfg, "training_image") == nil {
 			mapSet(cfg, pk, "training_image", img)
@@ -604,7 +592,7 @@ func preBuiltImage(d *Decoder, pre *yaml.Node) *yaml.Node {
 	}
 	img := newMap(pre)
 	mapSet(img, mk, "ecr_repository", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true", Line: mk.Line, Column: mk.Column})
-	mapSet(img, m, "tag", newScalar(m, file))
+	mapSet(img, m, "tag", scalarAt(m, file))
 	return img
 }
 
@@ -622,12 +610,7 @@ func upgradeTuning(d *Decoder, it *yaml.Node) {
 	}
 	mapDefault(cfg, "strategy", "Bayesian")
 	// nb_of_training_jobs has no default: no limit is sent (…tuning_mapper.py:28).
-	limits := mapGet(cfg, "resource_limits")
-	if limits == nil {
-		limits = newMap(cfg)
-		mapSet(cfg, cfg, "resource_limits", limits)
-	}
-	if limits.Kind == yaml.MappingNode {
+	if limits := mapChild(cfg, "resource_limits"); limits != nil {
 		mapDefault(limits, "nb_of_training_jobs", "0")
 	}
 	for _, r := range seqItems(mapGet(cfg, "parameter_ranges")) {

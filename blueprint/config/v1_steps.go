@@ -100,7 +100,7 @@ func upgradeJob(d *Decoder, job *yaml.Node, typ string) {
 		// (engine/sagemaker/model_task.py:85-91).
 		if r == nil || r.Kind != yaml.MappingNode {
 			mapDelete(job, "retry")
-			r = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: job.Line, Column: job.Column}
+			r = newMap(job)
 			mapSet(job, job, "retry", r)
 		}
 		if ik, iv := mapEntry(r, "interval_seconds"); iv != nil {

@@ -26,8 +26,8 @@ func upgradeTriggers(d *Decoder, root, props *yaml.Node, vals map[string]any) {
 		prefix = fmt.Sprint(v)
 	}
 	at, _ := mapEntry(root, "triggers")
-	out := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: at.Line, Column: at.Column}
-	mapSet(out, at, "export_prefix", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: prefix, Line: at.Line, Column: at.Column})
+	out := newMap(at)
+	mapSet(out, at, "export_prefix", scalarAt(at, prefix))
 	mapSet(props, at, "trigger_outputs", out)
 }
 
@@ -46,12 +46,8 @@ func upgradeTrigger(it *yaml.Node, vals map[string]any) {
 		mapSet(cfg, cfg, "state_machine_arn_variables", seq)
 	}
 	mapDefault(cfg, "codebuild_environment", "true")
-	env := mapGet(cfg, "environment")
+	env := mapChild(cfg, "environment")
 	if env == nil {
-		env = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: cfg.Line, Column: cfg.Column}
-		mapSet(cfg, cfg, "environment", env)
-	}
-	if env.Kind != yaml.MappingNode {
 		return
 	}
 	// They replace the config's own values of the same names.
@@ -60,7 +56,7 @@ func upgradeTrigger(it *yaml.Node, vals map[string]any) {
 		if !ok || v == nil {
 			continue
 		}
-		val := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: fmt.Sprint(v), Line: env.Line, Column: env.Column}
+		val := scalarAt(env, fmt.Sprint(v))
 		if k, old := mapEntry(env, kv[0]); old != nil {
 			val.Line, val.Column = old.Line, old.Column
 			env.Content[indexOf(env, k)+1] = val
